@@ -1,0 +1,114 @@
+"""Homelink: reach every family in their own language."""
+from __future__ import annotations
+
+from flask import Flask, g, render_template, request
+from flask_login import current_user
+
+from app.config import Config, config_from_env
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    """Build the app: extensions, blueprints, error pages, CLI."""
+    config = config or config_from_env()
+    app = Flask(__name__, instance_path=config.INSTANCE_PATH)
+    app.config.from_object(config)
+    app.config.update(overrides)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set (see README: Settings)")
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
+        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_error_pages(app)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import i18n
+    from app.extensions import babel, csrf, db, install_sqlite_pragmas, limiter, login_manager, mail, migrate
+
+    install_sqlite_pragmas()
+    db.init_app(app)
+    from app.columns import render_migration_item
+
+    migrate.init_app(app, db, directory=_migrations_dir(), render_as_batch=True, compare_type=True,
+                     render_item=render_migration_item)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    from app.auth.services import load_user
+
+    login_manager.user_loader(load_user)
+    from app.security import ROLES
+
+    app.jinja_env.globals.update(_s=i18n._s, roles=ROLES)
+    app.context_processor(i18n.template_context)
+
+    from app import models  # noqa: F401  (every table registered with the metadata)
+    from app import template_filters
+
+    template_filters.init_app(app)
+
+
+def _migrations_dir() -> str:
+    from app.config import ROOT
+
+    return str(ROOT / "migrations")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.audit.routes import bp as audit_bp
+    from app.auth.routes import bp as auth_bp
+    from app.families.routes import bp as families_bp
+    from app.home import bp as home_bp
+    from app.parents.routes import bp as parents_bp
+
+    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp):
+        app.register_blueprint(bp)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def load_setting():
+        g.pop("parent_session", None)
+        if current_user.is_authenticated:
+            g.setting = current_user.setting
+        else:
+            from app.parents.links import current_parent
+
+            current_parent()
+
+    @app.after_request
+    def private_pages(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint and request.endpoint != "static":
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    def page(code: int):
+        def handler(error):
+            return render_template(f"errors/{code}.html"), code
+
+        return handler
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, page(code))
+    app.register_error_handler(CSRFError, page(400))

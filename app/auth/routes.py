@@ -1,0 +1,122 @@
+"""Log in and out; managers look after staff accounts."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.auth import services
+from app.auth.forms import LoginForm, StaffForm
+from app.auth.models import User
+from app.extensions import db, limiter
+from app.families.models import Room
+from app.home import _safe_next
+from app.i18n import _s
+from app.security import MANAGER, owned_or_404, role_required
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """Staff log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("That email and password do not match an active account."))
+        else:
+            lang = session.get("lang")
+            session.clear()  # a fresh session at login
+            if lang:
+                session["lang"] = lang
+            login_user(user)
+            record(user.setting_id, "staff.login", user, actor=user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End this staff session."""
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/staff")
+@role_required(MANAGER)
+def staff():
+    """Everyone on the staff of this setting."""
+    users = db.session.scalars(
+        select(User).where(User.setting_id == current_user.setting_id).order_by(User.name)
+    ).all()
+    return render_template("auth/staff.html", users=users)
+
+
+def _room_choices() -> list[tuple[int, str]]:
+    rooms = db.session.scalars(select(Room).where(Room.setting_id == current_user.setting_id).order_by(Room.name))
+    return [(0, _s("No room"))] + [(r.id, r.name) for r in rooms]
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@bp.route("/staff/<int:user_id>", methods=["GET", "POST"])
+@role_required(MANAGER)
+def edit_staff(user_id: int | None = None):
+    """Add a member of staff, or change one."""
+    user = owned_or_404(db.session.get(User, user_id)) if user_id else None
+    form = StaffForm(obj=user)
+    form.room_id.choices = _room_choices()
+    if request.method == "GET" and user is not None:
+        form.room_id.data = user.room_id or 0
+    if form.validate_on_submit():
+        room_id = form.room_id.data or None
+        existing = services.find_by_email(form.email.data)
+        if existing is not None and existing is not user:
+            form.email.errors.append(_s("Another account already uses this email."))
+        elif user is None and not form.password.data:
+            form.password.errors.append(_s("Set a first password (at least 10 characters)."))
+        else:
+            if user is None:
+                user = services.create_user(current_user.setting_id, form.email.data, form.name.data,
+                                            form.role.data, form.password.data, room_id)
+            else:
+                _update_staff(user, form, room_id)
+            db.session.commit()
+            flash(_s("Saved %(name)s.", name=user.name), "success")
+            return redirect(url_for("auth.staff"))
+    return render_template("auth/staff_form.html", form=form, user=user)
+
+
+def _update_staff(user: User, form: StaffForm, room_id: int | None) -> None:
+    if user.id == current_user.id and (form.role.data != MANAGER or not form.active.data):
+        abort(400)  # a manager cannot lock themselves out
+    changes = {}
+    for field in ("name", "email", "role", "active"):
+        new = getattr(form, field).data
+        if field == "email":
+            new = new.strip().lower()
+        if getattr(user, field) != new:
+            changes[field] = new
+            setattr(user, field, new)
+    if user.room_id != room_id:
+        changes["room_id"] = room_id
+        user.room_id = room_id
+    if form.password.data:
+        user.set_password(form.password.data)
+        changes["password"] = "changed"
+    if {"role", "active", "password"} & changes.keys():
+        services.end_all_sessions(user)
+    if changes:
+        record(user.setting_id, "staff.changed", user, **changes)

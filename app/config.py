@@ -1,0 +1,154 @@
+"""Configuration: the only module that reads the environment."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("HOMELINK_INSTANCE", ROOT / "instance"))
+
+LANGUAGES = {
+    "en": "English",
+    "pl": "Polski",
+    "ro": "Română",
+    "ur": "اردو",
+    "ar": "العربية",
+    "bn": "বাংলা",
+    "pa": "ਪੰਜਾਬੀ",
+    "pt": "Português",
+    "es": "Español",
+    "so": "Soomaali",
+    "lt": "Lietuvių",
+}
+RTL_LANGUAGES = {"ur", "ar"}
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key() -> str:
+    """A secret key kept in instance/ so development sessions survive restarts."""
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'homelink.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    # Mail (Flask-Mail). No MAIL_SERVER means messages go to the development outbox.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "25"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USE_SSL = _flag("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = _env("MAIL_DEFAULT_SENDER", "homelink@localhost")
+
+    # SMS (Twilio). No account SID means SMS go to the development outbox.
+    TWILIO_ACCOUNT_SID = _env("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = _env("TWILIO_AUTH_TOKEN")
+    TWILIO_MESSAGING_SERVICE_SID = _env("TWILIO_MESSAGING_SERVICE_SID")
+    TWILIO_FROM_NUMBER = _env("TWILIO_FROM_NUMBER")
+    TWILIO_API_BASE = _env("TWILIO_API_BASE")  # e.g. a local mock; None means api.twilio.com
+
+    # Background work and shared limits.
+    QUEUE_URL = _env("QUEUE_URL")  # redis://… or postgresql://…; default: SQLite file in instance/
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
+    LINK_RATE_LIMIT = _env("LINK_RATE_LIMIT", "30 per minute")
+
+    # Parent links.
+    FAMILY_LINK_DAYS = int(_env("FAMILY_LINK_DAYS", "60"))
+    PARENT_SESSION_MINUTES = int(_env("PARENT_SESSION_MINUTES", "120"))
+
+    # Sessions and forms.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "10")) * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "app" / "translations")
+    LANGUAGES = LANGUAGES
+    DEFAULT_PHONE_REGION = _env("DEFAULT_PHONE_REGION", "GB")
+
+    INSTANCE_PATH = str(INSTANCE)
+
+
+class DevelopmentConfig(Config):
+    """`make run` on a laptop: SQLite, development outbox, readable errors."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = Config.SECRET_KEY or _dev_secret_key()
+
+
+class TestingConfig(Config):
+    """Used by the test suite; tests override the database URL per run."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_BASE_URL = "http://localhost"
+    MAIL_SERVER = None
+    TWILIO_ACCOUNT_SID = None
+    QUEUE_URL = "memory://"
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Behind a TLS proxy, with gunicorn."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the configuration class named by HOMELINK_ENV (development by default)."""
+    return CONFIGS[_env("HOMELINK_ENV", "development")]
+
+
+def test_database_url() -> str:
+    """PostgreSQL server for the test suite (each run makes its own database there)."""
+    return _env("TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+
+
+def require_postgres() -> bool:
+    """CI sets REQUIRE_POSTGRES=1 so a missing server fails instead of skipping."""
+    return _flag("REQUIRE_POSTGRES")

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Test peers from npm, installed into .peers/ (ignored by git):
+#   axe-core   — accessibility checks injected into pages in the browser tests
+# Chromium itself comes from Debian (`apt-get install -y chromium`, done by .ci/run);
+# without it the browser tests skip with a reason.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v npm >/dev/null 2>&1; then
+  echo "npm not found: browser accessibility tests will skip" >&2
+  exit 0
+fi
+want="axe-core@4"
+if [ ! -f .peers/node_modules/axe-core/axe.min.js ]; then
+  npm install --silent --no-audit --no-fund --prefix .peers $want >/dev/null
+fi
