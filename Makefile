@@ -35,7 +35,7 @@ run: install
 	$(BIN)/honcho start
 
 test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .peers instance/*.db

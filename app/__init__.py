@@ -74,8 +74,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.families.routes import bp as families_bp
     from app.home import bp as home_bp
     from app.parents.routes import bp as parents_bp
+    from app.settings.routes import bp as settings_bp
 
-    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp):
+    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp):
         app.register_blueprint(bp)
 
 
