@@ -82,6 +82,8 @@ class Config:
     FAMILY_LINK_DAYS = int(_env("FAMILY_LINK_DAYS", "60"))
     PARENT_SESSION_MINUTES = int(_env("PARENT_SESSION_MINUTES", "120"))
 
+    PASSWORD_HASH_METHOD = "scrypt"
+
     # Sessions and forms.
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -112,6 +114,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests only; every other config uses scrypt
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -31,8 +32,8 @@ class User(UserMixin, TenantMixin, TimestampMixin, db.Model):
     room = relationship("Room", foreign_keys=[room_id])
 
     def set_password(self, password: str) -> None:
-        """Hash with scrypt (Werkzeug's default)."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Hash with scrypt (PASSWORD_HASH_METHOD; the test suite uses a cheaper setting)."""
+        self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""

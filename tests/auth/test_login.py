@@ -33,3 +33,9 @@ def test_login_is_throttled(client, make):
     assert codes[:10] == [200] * 10
     assert codes[-1] == 429
     assert login(client, user, password=PASSWORD).status_code == 429
+
+
+def test_real_configs_hash_passwords_with_scrypt():
+    from app.config import DevelopmentConfig, ProductionConfig
+
+    assert DevelopmentConfig.PASSWORD_HASH_METHOD == ProductionConfig.PASSWORD_HASH_METHOD == "scrypt"
