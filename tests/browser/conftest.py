@@ -10,6 +10,20 @@
   or the page threw a JavaScript error.
 - When Chromium, Playwright or axe-core is missing the tests skip with the reason;
   REQUIRE_BROWSER=1 (CI) makes that a failure.
+
+A browser test, in short:
+
+    from tests.browser.support import assert_accessible
+
+    def test_the_page(page, live_server):
+        with live_server.data() as make:
+            contact = make.contact(make.setting(), language="ur")
+            url = link_url(issue_link(contact))
+        page.goto(url)
+        assert_accessible(page)                      # WCAG 2.2 A/AA rules of axe-core
+        page.get_by_label(live_server.text("Mobile number", "ur")).fill("…")
+
+Run them alone with `pytest -m browser`; every test in this folder carries that marker.
 """
 from __future__ import annotations
 
