@@ -23,6 +23,8 @@ A browser test, in short:
         assert_accessible(page)                      # WCAG 2.2 A/AA rules of axe-core
         page.get_by_label(live_server.text("Mobile number", "ur")).fill("…")
 
+Use `live_server.data()`, not the `app`/`make`/`client` fixtures: those run against the other
+test databases (once per backend), which the live server does not read.
 Run them alone with `pytest -m browser`; every test in this folder carries that marker.
 """
 from __future__ import annotations
