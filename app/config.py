@@ -155,3 +155,13 @@ def test_database_url() -> str:
 def require_postgres() -> bool:
     """CI sets REQUIRE_POSTGRES=1 so a missing server fails instead of skipping."""
     return _flag("REQUIRE_POSTGRES")
+
+
+def require_browser() -> bool:
+    """CI sets REQUIRE_BROWSER=1 so missing Chromium or axe-core fails the browser tests instead of skipping."""
+    return _flag("REQUIRE_BROWSER")
+
+
+def chromium_path() -> str:
+    """The Chromium the browser tests drive (Debian's by default; CHROMIUM overrides)."""
+    return _env("CHROMIUM", "/usr/bin/chromium")
