@@ -105,7 +105,8 @@ def import_families(file: Path, setting_slug: str, overrides: tuple[str, ...], d
         db.session.rollback()
     else:
         db.session.commit()
-    click.echo(f"{result.total} rows: {result.good} good, {len(result.bad)} bad" + (" (dry run: nothing saved)" if dry_run else ""))
+    note = " (dry run: nothing saved)" if dry_run else ""
+    click.echo(f"{result.total} rows: {result.good} good, {len(result.bad)} bad{note}")
     for kind in ("children", "contacts", "links"):
         counts = result.counts[kind]
         click.echo(f"{kind}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
@@ -47,9 +48,13 @@ class ImportContext:
     def for_setting(cls, setting) -> ImportContext:
         """The context of one setting: its rooms, phone region and default language."""
         rooms = db.session.scalars(select(Room).where(Room.setting_id == setting.id).order_by(Room.name)).all()
+        try:
+            today = utcnow().astimezone(ZoneInfo(setting.timezone or "Europe/London")).date()
+        except (ZoneInfoNotFoundError, ValueError):
+            today = utcnow().date()
         return cls(rooms={room.name.strip().casefold(): room.id for room in rooms},
                    room_names=[room.name for room in rooms], region=setting.phone_region or "GB",
-                   default_language=setting.default_language or "en")
+                   default_language=setting.default_language or "en", today=today)
 
 
 @dataclass
@@ -103,8 +108,9 @@ def _parse(name: str, raw: str, ctx: ImportContext, row: CheckedRow) -> Any:
     if name == "language":
         code = parse_language(raw)
         if code is None:
+            default = LANGUAGES.get(ctx.default_language, ctx.default_language)
             row.warnings.append(_s("Language “%(value)s” is not one Homelink sends in; %(default)s will be "
-                                   "used for new contacts.", value=raw, default=LANGUAGES[ctx.default_language]))
+                                   "used for new contacts.", value=raw, default=default))
         return code
     if name == "channels":
         return parse_channels(raw)

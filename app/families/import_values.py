@@ -85,7 +85,8 @@ def parse_channels(raw: str) -> str:
 # ISO 639-2 codes that MIS exports use as well as two-letter ones, and a few other spellings.
 _EXTRA_NAMES = {
     "eng": "en", "pol": "pl", "ron": "ro", "rum": "ro", "urd": "ur", "ara": "ar", "ben": "bn",
-    "bangla": "bn", "bengali": "bn", "pan": "pa", "punjabi": "pa", "panjabi": "pa", "por": "pt", "spa": "es", "castilian": "es",
+    "bangla": "bn", "bengali": "bn", "pan": "pa", "punjabi": "pa", "panjabi": "pa", "por": "pt", "spa": "es",
+    "castilian": "es",
     "som": "so", "lit": "lt",
 }
 

@@ -74,7 +74,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def sniff_delimiter(text: str) -> str:
     """Comma, semicolon or tab, as csv.Sniffer finds it (falling back to counting in the header)."""
-    sample = text[:16384]
+    sample = text[:8192]
     if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
     first_line = sample.splitlines()[0] if sample.splitlines() else ""

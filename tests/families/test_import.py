@@ -144,7 +144,8 @@ def test_utf8_file_with_bom_as_excel_writes_it(make):
 
 def test_values_are_read_the_ways_staff_write_them(make):
     setting = make.setting()
-    header = "Child ID,First name,Surname,DOB,Contact ID,Contact first name,Email,Language,Parental responsibility,Channels"
+    header = ("Child ID,First name,Surname,DOB,Contact ID,Contact first name,Email,Language,"
+              "Parental responsibility,Channels")
     rows = ["C1,Ada,Lee,5/3/2023,P1,Ana,ANA@Example.ORG,Română,TRUE,email and sms",
             "C2,Bo,Lee,2023-03-05,P2,Ola,ola@example.org,pl-PL,N,text",
             "C3,Cy,Lee,05.03.2023 00:00,P3,Cat,cat@example.org,Believed to be English,0,E-mail"]
@@ -208,3 +209,17 @@ def test_another_settings_families_and_rooms_are_never_touched(make):
     assert [link.child for link in their_contact.links] == [their_child]
     assert _count(Child, theirs) == 1 and _count(Contact, theirs) == 1
     assert _count(Child, mine) == 3
+
+
+def test_mapping_is_guessed_from_common_mis_headers():
+    headers = ["UPN", "Legal Forename", "Legal Surname", "D.O.B.", "Reg Group", "Admission Date",
+               "Parent/Carer 1 ID", "Parent/Carer 1 Forename", "Parent/Carer 1 Surname", "Relationship to pupil",
+               "Has Parental Responsibility", "Contact 1 Email", "Mobile Tel", "Home Language", "Priority",
+               "Can collect", "Favourite colour", "error"]
+    assert guess_mapping(headers) == [
+        "child_external_id", "child_first_name", "child_last_name", "date_of_birth", "room", "start_date",
+        "contact_external_id", "contact_first_name", "contact_last_name", "relationship",
+        "parental_responsibility", "email", "mobile", "language", "priority", "authorised_to_collect", "", ""]
+    # unqualified names: the first pair is the child's, the second the contact's
+    assert guess_mapping(["First name", "Surname", "First name", "Surname", "Email", "Email"]) == [
+        "child_first_name", "child_last_name", "contact_first_name", "contact_last_name", "email", ""]
