@@ -9,9 +9,11 @@ import re
 import pytest
 from sqlalchemy import select
 
+from app.audit.models import AuditEntry
 from app.extensions import db
 from app.families.models import Child, Contact
-from tests.families.import_files import BAD_LINES, realistic_csv, rooms_for
+from tests.conftest import login
+from tests.families.import_files import BAD_LINES, HEADER, realistic_csv, rooms_for
 
 
 def upload(client, data: bytes, name: str = "families.csv"):
@@ -186,8 +188,6 @@ def test_another_setting_cannot_see_or_use_an_upload(app, make, pico):
     rooms_for(make, other_setting)
     other = make.user(other_setting, role="manager")
     db.session.commit()
-    from tests.conftest import login
-
     theirs = app.test_client()
     assert login(theirs, other).status_code == 302
     # the PICO uploads; the other setting's manager somehow holds the same token
@@ -209,3 +209,16 @@ def test_another_setting_cannot_see_or_use_an_upload(app, make, pico):
     assert borrowed(lambda: theirs.post("/import/map", data={"col0": ""})) == 404
     assert db.session.scalars(select(Child)).first() is None
     assert "4 rows ready to import" in text(mine.get("/import/map"))  # still there for its owner
+
+
+def test_problems_beyond_the_preview_are_listed_and_the_import_is_audited(client, pico):
+    rows = [f"C{n},Child{n},Lee,2023-01-{n:02d},Rainbow,,,,,,,,,,,,,," for n in range(1, 25)]
+    rows[22] = rows[22].replace("Rainbow", "Attic")  # line 24, past the 20 previewed rows
+    upload(client, ("\r\n".join([HEADER, *rows]) + "\r\n").encode())
+    page = text(client.get("/import/map"))
+    assert "23 rows ready to import, 1 with problems" in page
+    assert "Problems in the other rows" in page and "Line 24: Room: unknown room “Attic”" in page
+    assert "Child21" not in page  # only the first 20 rows are previewed
+    client.post("/import/confirm", data={"digest": digest_of(page)})
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "families.imported"))
+    assert entry.actor_id == pico.id and entry.detail["children_created"] == 23 and entry.detail["bad"] == 1
