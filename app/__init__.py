@@ -71,6 +71,7 @@ def _migrations_dir() -> str:
 def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
+    from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
     from app.families.routes import bp as families_bp
     from app.home import bp as home_bp
     from app.parents.routes import bp as parents_bp

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_setting)
     app.cli.add_command(create_user)
     app.cli.add_command(translate)
+    app.cli.add_command(import_families)
 
 
 @click.command("create-setting")
@@ -67,6 +68,54 @@ def create_user(setting_slug: str, email: str, name: str, role: str, password: s
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {role} {user.email} for {setting.name}")
+
+
+@click.command("import-families")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--setting", "setting_slug", required=True, help="Slug of the setting to import into.")
+@click.option("--map", "overrides", multiple=True, metavar="HEADER=FIELD",
+              help="Say what a column holds when the guess is wrong (FIELD may be 'ignore'). Repeatable.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report, without saving anything.")
+def import_families(file: Path, setting_slug: str, overrides: tuple[str, ...], dry_run: bool) -> None:
+    """Import children and contacts from a CSV exported by the MIS (bad rows go to FILE.errors.csv)."""
+    from app.families.import_upsert import import_table
+    from app.families.importer import (FIELDS, ImportFileError, errors_csv, mapping_from_overrides,
+                                       mapping_problems, read_table)
+    from app.settings.models import Setting
+
+    setting = db.session.scalar(select(Setting).where(Setting.slug == setting_slug))
+    if setting is None:
+        raise click.ClickException(f"no setting with slug {setting_slug!r}")
+    try:
+        table = read_table(file.read_bytes())
+        pairs = dict(item.split("=", 1) for item in overrides if "=" in item)
+        if len(pairs) != len(overrides):
+            raise ValueError("--map takes HEADER=FIELD")
+        mapping = mapping_from_overrides(table.headers, {k.strip(): v.strip() for k, v in pairs.items()})
+    except (ImportFileError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for header, name in zip(table.headers, mapping):
+        click.echo(f"  {header!r} → {FIELDS[name] if name else 'not imported'}")
+    problems = mapping_problems(mapping)
+    if problems:
+        raise click.ClickException(" ".join(problems) + " Use --map HEADER=FIELD.")
+    with click.progressbar(length=len(table.rows), label="Importing") as bar:
+        result = import_table(setting, table, mapping, progress=bar.update)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    note = " (dry run: nothing saved)" if dry_run else ""
+    click.echo(f"{result.total} rows: {result.good} good, {len(result.bad)} bad{note}")
+    for kind in ("children", "contacts", "links"):
+        counts = result.counts[kind]
+        click.echo(f"{kind}: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    if result.bad:
+        for row in result.bad:
+            click.echo(f"line {row.line}: {'; '.join(row.errors)}")
+        errors_file = file.with_name(file.name + ".errors.csv")
+        errors_file.write_bytes(errors_csv(table, [(row.line, row.cells, row.errors) for row in result.bad]))
+        click.echo(f"Wrote the {len(result.bad)} bad rows to {errors_file}")
 
 
 @click.group()
