@@ -90,8 +90,10 @@ def _pybabel(*args: str) -> None:
 def extract_domain(domain: str, output: Path) -> None:
     """Write the template (.pot) of one gettext domain, from every string in app/."""
     output.parent.mkdir(parents=True, exist_ok=True)
+    # File names without line numbers: line numbers would change every catalog on every edit.
     args = ["extract", "-F", "babel.cfg", "--no-default-keywords", "--sort-by-file", "--no-wrap",
-            "--project", "Homelink", "-o", str(output)]
+            "--add-location", "file", "--add-comments", "Translators:", "--project", "Homelink",
+            "-o", str(output)]
     for keyword in DOMAINS[domain]:
         args += ["-k", keyword]
     _pybabel(*args, "app")

@@ -40,10 +40,11 @@ def _translation(code: str, msgid: str) -> str:
 def test_family_page_renders_in_every_language(client, make, code):
     _parent(client, make, language=code)
     page = client.get("/family", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
-    heading = "Hello, Layla" if code == "en" else _translation(code, "Hello, %(name)s") % {"name": "Layla"}
+    english = "Hello, %(name)s"
+    heading = (english if code == "en" else _translation(code, english)) % {"name": "<bdi>Layla</bdi>"}
     assert f"<h1>{heading}</h1>" in page
     if code != "en":
-        assert "Hello, Layla" not in page and "Your details" not in page and "Save my details" not in page
+        assert "Hello," not in page and "Your details" not in page and "Save my details" not in page
     assert _lang(page) == ("en-GB" if code == "en" else code, "rtl" if code in ("ur", "ar") else "ltr")
 
 
@@ -165,3 +166,13 @@ def test_server_error_page_is_in_the_users_language(failing_app, make):
     _parent(client, make, language="ur")
     page = client.get("/broken", headers={"Accept-Language": "so"}).get_data(as_text=True)
     assert _lang(page) == ("ur", "rtl")
+
+
+def test_forbidden_page_is_in_the_users_language(client, make, login_as):
+    setting = make.setting()
+    login_as(make.user(setting, role="practitioner"))
+    response = client.get("/rooms", headers={"Accept-Language": "lt"})
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert _lang(page) == ("lt", "ltr")
+    assert f"<h1>{_translation('lt', 'You cannot open this page')}</h1>" in page

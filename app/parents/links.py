@@ -11,6 +11,18 @@ optional scope id such as the survey invitation), expires, and can be revoked on
 
 Opening a link clears the browser session, starts a short parent session for that one link and
 redirects to a clean URL, so the token never stays in the address bar, the history or a Referer.
+A link can be opened many times until it expires (mail scanners that follow links do not use it up).
+
+A feature that sends its own links (surveys, RSVPs …) registers a purpose and guards its pages:
+
+    bp.record_once(lambda state: links.register_purpose(state.app, "survey", "surveys.answer"))
+
+    @bp.route("/survey", methods=["GET", "POST"])
+    @parent_required("survey")            # from app.parents.routes
+    def answer():
+        parent = links.current_parent()   # .contact, .purpose, .scope_id (e.g. the invitation id)
+
+and puts `link_url(issue_link(contact, "survey", scope_id=invitation.id))` in its message.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import gettext as _
 from flask_babel import refresh
 
@@ -16,12 +17,14 @@ bp = Blueprint("parents", __name__, template_folder="templates")
 bp.record_once(lambda state: links.register_purpose(state.app, links.FAMILY, "parents.family"))
 
 
-@bp.after_request
-def private(response):
+def private(response: Response) -> Response:
     """Parent pages and the link exchange: never cached, never leak the URL in a Referer."""
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+bp.after_request(private)
 
 
 def _link_limit() -> str:
@@ -37,7 +40,8 @@ def parent_required(purpose: str):
     """Decorator: the browser must hold a current parent session opened by a link of `purpose`.
 
     Views of other features reuse it: `@parent_required("survey")` refuses a family link, and
-    the family page refuses a survey link.
+    the family page refuses a survey link. Its responses carry the private-page headers wherever
+    the view lives.
     """
 
     def decorate(view):
@@ -45,8 +49,8 @@ def parent_required(purpose: str):
         def wrapped(*args, **kwargs):
             parent = links.current_parent()
             if parent is None or parent.purpose != purpose:
-                return link_problem("session", 403)
-            return view(*args, **kwargs)
+                return private(make_response(link_problem("session", 403)))
+            return private(make_response(view(*args, **kwargs)))
 
         return wrapped
 

@@ -24,8 +24,8 @@ def test_family_page_greets_the_parent_and_names_their_children(client, make):
 
     page = client.get("/family").get_data(as_text=True)
 
-    assert "<h1>Hello, Layla</h1>" in page
-    assert "Acorn Nursery" in page
+    assert "<h1>Hello, <bdi>Layla</bdi></h1>" in page
+    assert "This is your family page at <bdi>Acorn Nursery</bdi>." in page
     assert "<li>Amira</li>" in page and "<li>Sami</li>" in page
     assert "Old" not in page  # a child who has left
     assert "Haddad" not in page  # first names only
@@ -92,3 +92,15 @@ def test_family_page_is_plain_and_fits_a_phone(client, make):
         assert f'<label for="{field}">' in page
     assert "<legend>How should we contact you?</legend>" in page
     assert 'autocomplete="email"' in page
+
+
+def test_names_are_escaped(client, make):
+    setting = make.setting(name="Tots & <Co>")
+    contact = make.contact(setting, children=[make.child(setting, first_name="<i>Kid</i>")],
+                           first_name="<script>alert(1)</script>")
+    _open(client, contact)
+    page = client.get("/family").get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "<i>Kid" not in page and "<Co>" not in page
+    assert "<h1>Hello, <bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi></h1>" in page
+    assert "<li>&lt;i&gt;Kid&lt;/i&gt;</li>" in page
+    assert "<bdi>Tots &amp; &lt;Co&gt;</bdi>" in page

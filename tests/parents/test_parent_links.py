@@ -39,7 +39,7 @@ def test_link_is_exchanged_for_a_session_at_a_clean_url(app, client, make):
 
     page = client.get("/family")  # from the session alone
     assert page.status_code == 200
-    assert "Hello, Layla" in page.get_data(as_text=True)
+    assert "<h1>Hello, <bdi>Layla</bdi></h1>" in page.get_data(as_text=True)
     assert token not in page.get_data(as_text=True)
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert page.headers["Cache-Control"] == "no-store"

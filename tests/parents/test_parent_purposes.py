@@ -44,7 +44,9 @@ def test_each_purpose_opens_only_its_own_pages(survey_app, make):
 
     response = client.get(f"/l/{survey_token}")
     assert response.headers["Location"] == "/survey-test"
-    assert client.get("/survey-test").get_data(as_text=True) == "Survey 42 for Olu"
+    page = client.get("/survey-test")
+    assert page.get_data(as_text=True) == "Survey 42 for Olu"
+    assert (page.headers["Referrer-Policy"], page.headers["Cache-Control"]) == ("no-referrer", "no-store")
     refused = client.get("/family")
     assert refused.status_code == 403
     assert "Olu" not in refused.get_data(as_text=True)
