@@ -83,6 +83,7 @@ def test_expired_link_shows_friendly_page_in_the_contacts_language(app, client, 
     assert response.headers["Cache-Control"] == "no-store"
     assert links.SESSION_KEY not in _session(client, app)  # no parent session was started
     assert client.get("/family").status_code == 403
+    assert db.session.scalars(select(LinkToken)).one().last_used_at is None  # nothing changed
 
 
 def test_session_ends_with_the_link_and_after_a_short_time(client, make, frozen_clock):
