@@ -105,8 +105,12 @@ def _register_request_hooks(app: Flask) -> None:
 def _register_error_pages(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
+    from app.extensions import db
+
     def page(code: int):
         def handler(error):
+            if code == 500:
+                db.session.rollback()  # the page may need the database (the parent's language)
             return render_template(f"errors/{code}.html"), code
 
         return handler

@@ -123,19 +123,34 @@ def translate() -> None:
     """Extract, update and compile the translation catalogs."""
 
 
+REVIEW_NOTE = """\
+{language} translations of Homelink's parent-facing messages.
+These translations await review by a native speaker: they were written to be plain
+and warm, but a fluent reader should check them before a setting relies on them.
+Keep every %(name)s placeholder exactly as it is in the English text."""
+
+
 def _pybabel(*args: str) -> None:
-    cmd = [sys.executable, "-m", "babel.messages.frontend", *args]
+    cmd = [sys.executable, "-m", "babel.messages.frontend", "-q", *args]
     if subprocess.run(cmd, cwd=ROOT).returncode:
         raise click.ClickException("pybabel failed: " + " ".join(args))
 
 
+def extract_domain(domain: str, output: Path) -> None:
+    """Write the template (.pot) of one gettext domain, from every string in app/."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    # File names without line numbers: line numbers would change every catalog on every edit.
+    args = ["extract", "-F", "babel.cfg", "--no-default-keywords", "--sort-by-file", "--no-wrap",
+            "--add-location", "file", "--add-comments", "Translators:", "--project", "Homelink",
+            "-o", str(output)]
+    for keyword in DOMAINS[domain]:
+        args += ["-k", keyword]
+    _pybabel(*args, "app")
+
+
 def _extract() -> None:
-    for domain, keywords in DOMAINS.items():
-        args = ["extract", "-F", "babel.cfg", "--no-default-keywords", "--sort-by-file",
-                "--project", "Homelink", "-o", str(TRANSLATIONS / f"{domain}.pot")]
-        for keyword in keywords:
-            args += ["-k", keyword]
-        _pybabel(*args, "app")
+    for domain in DOMAINS:
+        extract_domain(domain, TRANSLATIONS / f"{domain}.pot")
 
 
 @translate.command()
@@ -146,17 +161,30 @@ def extract() -> None:
 
 @translate.command()
 def update() -> None:
-    """Extract, then merge new strings into every language's catalog."""
+    """Extract, then merge new strings into every language's catalog (new ones start empty)."""
     _extract()
     _pybabel("update", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS),
-             "-D", "messages", "--no-fuzzy-matching")
+             "-D", "messages", "--no-fuzzy-matching", "--no-wrap")
 
 
 @translate.command()
-@click.argument("lang")
+@click.argument("lang", type=click.Choice([code for code in LANGUAGES if code != "en"]))
 def init(lang: str) -> None:
-    """Start a catalog for a new language."""
-    _pybabel("init", "-i", str(TRANSLATIONS / "messages.pot"), "-d", str(TRANSLATIONS), "-l", lang)
+    """Start a catalog for a new language (run `flask translate extract` first)."""
+    from babel import Locale
+    from babel.messages.pofile import read_po, write_po
+
+    template = TRANSLATIONS / "messages.pot"
+    if not template.exists():
+        raise click.ClickException("run `flask translate extract` first")
+    _pybabel("init", "-i", str(template), "-d", str(TRANSLATIONS), "-l", lang, "--no-wrap")
+    path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    catalog.header_comment = "\n".join(
+        "# " + line for line in REVIEW_NOTE.format(language=Locale.parse(lang).english_name).splitlines())
+    with path.open("wb") as f:
+        write_po(f, catalog, width=0)
 
 
 @translate.command()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+import pytz  # Flask-Babel resolves time zones with pytz, so validity is judged by it
+
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import Domain, force_locale
 
@@ -28,10 +30,20 @@ def language_code(locale_name: str) -> str:
 
 
 def select_language() -> str:
-    """The page language: switcher choice > parent's own language > browser > setting default."""
-    chosen = session.get("lang") if has_request_context() else None
-    if chosen in LANGUAGES:
-        return chosen
+    """The page language.
+
+    1. An explicit choice made with the language switcher in this browser session. Opening a
+       personal link and saving one's details both clear it, so a parent always starts in their
+       own language; a partner reading along can still switch the page without changing the
+       stored preference (that is what the details form is for).
+    2. On parent pages, the contact's own language.
+    3. The browser's Accept-Language.
+    4. The setting's default language, then the app's.
+    """
+    if has_request_context():
+        chosen = session.get("lang")
+        if chosen in LANGUAGES:
+            return chosen
     contact = g.get("parent_contact")
     if contact is not None and contact.language in LANGUAGES:
         return contact.language
@@ -51,9 +63,12 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """The setting's time zone, Europe/London by default."""
+    """The setting's own time zone when it has a valid one, else Europe/London (the default)."""
     setting = g.get("setting")
-    return setting.timezone if setting is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    name = getattr(setting, "timezone", None)
+    if name and name in pytz.all_timezones_set:
+        return name
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
 def text_direction(code: str | None = None) -> str:

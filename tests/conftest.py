@@ -229,3 +229,15 @@ def login_as(client):
         return client
 
     return _login
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations():
+    """Build the .mo files when a .po is newer (as `make test` does), so pages render translated."""
+    from app.cli import TRANSLATIONS, compile_catalogs
+
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            compile_catalogs()
+            break

@@ -1,17 +1,40 @@
 """Personal links: issue, open, revoke; and the short parent session they open.
 
-A link is `/l/<token>`: 32 random bytes (256 bits) from `secrets`; only the SHA-256 is stored.
-Opening it starts a short session for that contact and purpose, then redirects to a clean URL,
-so the token never stays in the address bar, the history or a Referer header.
+A link is `/l/<token>`, where the token is `<random>.<signature>`:
+- `random`: 24 bytes (192 bits) from `secrets`, so it cannot be guessed; only its SHA-256 is stored.
+- `signature`: an HMAC of `random` keyed from SECRET_KEY (or one of SECRET_KEY_FALLBACKS), so a
+  tampered or made-up token is refused before the database is asked. Changing SECRET_KEY without
+  keeping the old key in SECRET_KEY_FALLBACKS therefore revokes every link.
+Each token is scoped to one contact and one purpose (family page, a survey, an RSVP …, with an
+optional scope id such as the survey invitation), expires, and can be revoked one by one
+(`revoke`) or all at once for a contact (`revoke_all`; restricting a contact also refuses them).
+
+Opening a link clears the browser session, starts a short parent session for that one link and
+redirects to a clean URL, so the token never stays in the address bar, the history or a Referer.
+A link can be opened many times until it expires (mail scanners that follow links do not use it up).
+
+A feature that sends its own links (surveys, RSVPs …) registers a purpose and guards its pages:
+
+    bp.record_once(lambda state: links.register_purpose(state.app, "survey", "surveys.answer"))
+
+    @bp.route("/survey", methods=["GET", "POST"])
+    @parent_required("survey")            # from app.parents.routes
+    def answer():
+        parent = links.current_parent()   # .contact, .purpose, .scope_id (e.g. the invitation id)
+
+and puts `link_url(issue_link(contact, "survey", scope_id=invitation.id))` in its message.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, g, session, url_for
+from flask import Flask, current_app, g, session, url_for
+from flask_login import logout_user
 from sqlalchemy import select
 
 from app.clock import utcnow
@@ -21,6 +44,10 @@ from app.parents.models import LinkToken
 
 FAMILY = "family"
 SESSION_KEY = "parent"
+RANDOM_BYTES = 24
+SIGNATURE_BYTES = 16
+MAX_TOKEN_LENGTH = 100
+_EXTENSION_KEY = "homelink_link_purposes"
 
 
 class LinkError(Exception):
@@ -32,57 +59,127 @@ class LinkError(Exception):
         self.contact = contact
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+# --- purposes: which page a link of each purpose opens ------------------------------------------
+
+def register_purpose(app: Flask, purpose: str, endpoint: str) -> None:
+    """Let links of `purpose` be issued; opening one lands on `endpoint` (a view guarded by
+    `parent_required(purpose)`). Call it from the feature blueprint's `record_once`."""
+    if not purpose or len(purpose) > 32:
+        raise ValueError("a purpose is a short name (at most 32 characters)")
+    app.extensions.setdefault(_EXTENSION_KEY, {})[purpose] = endpoint
+
+
+def purposes() -> dict[str, str]:
+    """The registered purposes of this app and the endpoint each one opens."""
+    return current_app.extensions.get(_EXTENSION_KEY, {})
+
+
+def landing_url(purpose: str) -> str:
+    """The clean URL a link of `purpose` redirects to."""
+    return url_for(purposes()[purpose])
+
+
+# --- tokens -----------------------------------------------------------------------------------
+
+def _signature(key: str | bytes, body: str) -> str:
+    secret = key.encode() if isinstance(key, str) else key
+    derived = hashlib.sha256(b"homelink personal link\0" + secret).digest()
+    mac = hmac.new(derived, body.encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
+    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+
+
+def _signing_keys() -> list:
+    return [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
+
+
+def _verified_body(token: str) -> str | None:
+    """The random part of a correctly signed token, else None."""
+    if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
+        return None
+    body, dot, signature = token.partition(".")
+    if not dot or not body or not signature:
+        return None
+    given = signature.encode()
+    for key in _signing_keys():
+        if key and hmac.compare_digest(given, _signature(key, body).encode()):
+            return body
+    return None
+
+
+def _hash(body: str) -> str:
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def issue_link(contact: Contact, purpose: str = FAMILY, scope_id: int | None = None,
                expires_at: datetime | None = None) -> str:
     """Create a personal link token for `contact`; returns the secret (shown once, never stored)."""
-    token = secrets.token_urlsafe(32)
+    if purpose not in purposes():
+        raise ValueError(f"no page is registered for links of purpose {purpose!r}")
+    body = secrets.token_urlsafe(RANDOM_BYTES)
     if expires_at is None:
         expires_at = utcnow() + timedelta(days=current_app.config["FAMILY_LINK_DAYS"])
     db.session.add(LinkToken(
         setting_id=contact.setting_id,
-        token_hash=_hash(token),
+        token_hash=_hash(body),
         contact_id=contact.id,
         purpose=purpose,
         scope_id=scope_id,
         contact_link_version=contact.link_version,
         expires_at=expires_at,
     ))
-    return token
+    db.session.flush()
+    return f"{body}.{_signature(current_app.secret_key, body)}"
 
 
 def link_url(token: str) -> str:
-    """The absolute URL of a personal link, on the configured public base URL."""
+    """The absolute URL of a personal link, on the configured public base URL (works in jobs too)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("parents.open_link", token=token)
+    return base + current_app.url_map.bind("localhost").build("parents.open_link", {"token": token})
+
+
+def find_link(token: str) -> LinkToken | None:
+    """The stored link of a correctly signed token (None for a tampered or unknown one)."""
+    body = _verified_body(token)
+    if body is None:
+        return None
+    return db.session.scalar(select(LinkToken).where(LinkToken.token_hash == _hash(body)))
 
 
 def check(link: LinkToken | None) -> LinkToken:
     """Raise LinkError unless the link is current."""
-    if link is None:
+    if link is None or link.purpose not in purposes():
         raise LinkError("unknown")
-    if link.revoked_at is not None or link.contact_link_version != link.contact.link_version:
-        raise LinkError("revoked", link.contact)
+    contact = link.contact
+    if link.revoked_at is not None or link.contact_link_version != contact.link_version or contact.restricted:
+        raise LinkError("revoked", contact)
     if link.expires_at <= utcnow():
-        raise LinkError("expired", link.contact)
-    if link.contact.restricted:
-        raise LinkError("revoked", link.contact)
+        raise LinkError("expired", contact)
     return link
 
 
 def open_link(token: str) -> LinkToken:
-    """Validate a token from a URL and start the parent session it grants."""
-    if not token or len(token) > 100:
-        raise LinkError("unknown")
-    link = check(db.session.scalar(select(LinkToken).where(LinkToken.token_hash == _hash(token))))
-    link.last_used_at = utcnow()
-    ends = min(link.expires_at, utcnow() + timedelta(minutes=current_app.config["PARENT_SESSION_MINUTES"]))
-    session.pop("lang", None)  # the parent's own language first; the switcher may change it
+    """Validate a token from a URL and start the parent session it grants (nothing changes when
+    the token cannot be used)."""
+    link = check(find_link(token))
+    now = utcnow()
+    link.last_used_at = now
+    ends = min(link.expires_at, now + timedelta(minutes=current_app.config["PARENT_SESSION_MINUTES"]))
+    # One browser, one identity: a fresh session, no staff login and no earlier switcher choice,
+    # so the page opens in the parent's own language.
+    session.clear()
+    logout_user()
     session[SESSION_KEY] = {"link": link.id, "ends": ends.isoformat()}
+    g.parent_session = ParentSession(link)
+    g.parent_contact = link.contact
+    g.setting = link.contact.setting
     return link
+
+
+def end_session() -> None:
+    """Forget the parent session of this browser (the 'leave' button)."""
+    session.pop(SESSION_KEY, None)
+    session.pop("lang", None)
+    g.parent_session = None
 
 
 @dataclass
@@ -113,7 +210,7 @@ def current_parent() -> ParentSession | None:
     if data:
         try:
             ends = datetime.fromisoformat(data["ends"])
-            link = check(db.session.get(LinkToken, data["link"])) if ends > utcnow() else None
+            link = check(db.session.get(LinkToken, int(data["link"]))) if ends > utcnow() else None
         except (LinkError, KeyError, TypeError, ValueError):
             link = None
         if link is None:
@@ -125,6 +222,13 @@ def current_parent() -> ParentSession | None:
     return g.parent_session
 
 
+def revoke(link: LinkToken) -> None:
+    """Invalidate one link (and the session it opened)."""
+    link.revoked_at = utcnow()
+    db.session.flush()
+
+
 def revoke_all(contact: Contact) -> None:
     """Invalidate every link ever issued to `contact` (and their open sessions)."""
     contact.link_version += 1
+    db.session.flush()
