@@ -8,7 +8,7 @@ from app.families.models import Contact
 from app.parents.links import issue_link, link_url
 from tests.browser.support import assert_accessible, assert_no_horizontal_scroll
 
-BAD_MOBILE = "Please enter a mobile number like 07700 900123."
+BAD_MOBILE = "Please enter a mobile number, for example %(number)s."
 SAVED = "Thank you. Your details are saved."
 
 
@@ -40,7 +40,7 @@ def test_parent_fixes_a_wrong_mobile_number(page, live_server, language, lang_at
     mobile.fill("12345")
     page.get_by_role("button", name=live_server.text("Save my details", language)).click()
     error = page.locator("#mobile-error")
-    assert error.inner_text() == live_server.text(BAD_MOBILE, language)
+    assert error.inner_text() == live_server.text(BAD_MOBILE, language, number="07700 900123")
     # the message sits with its field and is announced with it
     assert page.locator(".field.has-error", has=page.locator("#mobile")).locator("#mobile-error").count() == 1
     assert "mobile-error" in mobile.get_attribute("aria-describedby")
