@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.families import services
@@ -23,7 +24,8 @@ from app.security import KEY_PERSON, MANAGER, PICO, role_required, sees_whole_se
 def contacts():
     """Contacts the user may see, searchable by name, email or phone (07700 900123 finds +447700900123)."""
     q = request.args.get("q", "").strip()[:100]
-    stmt = contact_scope(select(Contact)).order_by(Contact.first_name, Contact.last_name, Contact.id)
+    stmt = (contact_scope(select(Contact)).order_by(Contact.first_name, Contact.last_name, Contact.id)
+            .options(selectinload(Contact.links).selectinload(ChildContact.child)))
     if q:
         like = f"%{q}%"
         full = Contact.first_name + " " + Contact.last_name

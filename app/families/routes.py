@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.extensions import db
@@ -30,7 +31,8 @@ def children():
     if roll not in ROLL_FILTERS:
         roll = "on_roll"
     today = services.local_today(g.setting)
-    stmt = child_scope(select(Child)).order_by(Child.first_name, Child.last_name, Child.id)
+    stmt = (child_scope(select(Child)).order_by(Child.first_name, Child.last_name, Child.id)
+            .options(selectinload(Child.room), selectinload(Child.key_person)))
     if q:
         like = f"%{q}%"
         full = Child.first_name + " " + Child.last_name
