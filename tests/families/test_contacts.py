@@ -195,3 +195,23 @@ def test_another_settings_contact_is_not_found(make, login_as):
     db.session.refresh(contact)
     assert contact.first_name == "Theirs" and not contact.restricted and len(contact.links) == 1
     assert contact.link_version == 1 and _count_contacts() == 1
+
+
+def test_odd_input_never_causes_a_server_error(make, login_as):
+    setting = make.setting()
+    child = make.child(setting)
+    contact = make.contact(setting, children=[child], first_name="Same")
+    client = login_as(make.user(setting))
+    odd = [{"mobile": "+" * 30}, {"mobile": "☎ 07700"}, {"mobile": "0" * 41}, {"email": "a" * 250 + "@b.example"},
+           {"email": "@@"}, {"first_name": "x" * 101}, {"channels": "pigeon"}, {"external_id": "M" * 65},
+           {"mobile": "+999 123"}, {"email": "maria@example..org"}]
+    for overrides in odd:
+        for path in ("/contacts/new", f"/contacts/{contact.id}/edit"):
+            response = client.post(path, data=_contact_form(**overrides))
+            assert response.status_code == 200, (path, overrides)
+            assert 'class="error-summary"' in response.get_data(as_text=True), (path, overrides)
+    for query in ("%", "_", "'; drop table contact; --", "☎" * 200):
+        assert client.get("/contacts", query_string={"q": query}).status_code == 200
+        assert client.get("/children", query_string={"q": query, "roll": query}).status_code == 200
+    db.session.refresh(contact)
+    assert contact.first_name == "Same" and _count_contacts() == 1
