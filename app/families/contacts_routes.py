@@ -41,20 +41,20 @@ def contacts():
                            can_add=sees_whole_setting())
 
 
-@bp.route("/contacts/<int:contact_id>", methods=["GET"])
+@bp.get("/contacts/<int:contact_id>")
 @login_required
 def contact(contact_id: int):
     """One contact with the children the user may see."""
     return _contact_page(get_contact(contact_id))
 
 
-def _contact_page(contact: Contact, family_link: str | None = None, status: int = 200):
+def _contact_page(contact: Contact, family_link: str | None = None) -> str:
     shown = visible_links(contact)
     return render_template("families/contact.html", contact=contact, links=shown,
                            hidden_links=len(contact.links) - len(shown), can_edit=can_edit_contact(contact),
                            can_edit_link=can_edit_link, family_link=family_link,
                            sees_reason=sees_whole_setting(), channel_labels=CHANNEL_LABELS,
-                           language_labels=dict(language_choices())), status
+                           language_labels=dict(language_choices()))
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])
@@ -70,10 +70,12 @@ def new_contact():
         contact = services.save_contact(g.setting, form, child=child)
         if contact is not None:
             db.session.commit()
-            flash(_s("Added %(name)s.", name=contact.full_name), "success")
             if child is not None:
                 link = contact.links[0]
+                flash(_s("Added %(name)s. Now check how they are related to %(child)s.", name=contact.full_name,
+                         child=child.first_name), "success")
                 return redirect(url_for("families.edit_link", contact_id=contact.id, link_id=link.id))
+            flash(_s("Added %(name)s.", name=contact.full_name), "success")
             return redirect(url_for("families.contact", contact_id=contact.id))
     return render_template("families/contact_form.html", form=form, contact=None, child=child)
 
