@@ -22,11 +22,16 @@ class LoginForm(FlaskForm):
 class StaffForm(FlaskForm):
     """A member of staff, as a manager adds or edits them."""
 
-    name = StringField(_sl("Name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_sl("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_sl("Name"), validators=[DataRequired(message=_sl("Enter their name.")), Length(max=200)])
+    email = EmailField(_sl("Email"), validators=[
+        DataRequired(message=_sl("Enter their email address.")),
+        Email(check_deliverability=False, message=_sl("Enter an email address like name@example.com.")),
+        Length(max=254)])
     role = SelectField(_sl("Role"), choices=list(ROLES.items()))
     room_id = SelectField(_sl("Room"), coerce=int, validators=[Optional()])
     active = BooleanField(_sl("Account active"), default=True)
     password = PasswordField(
-        _sl("Password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+        _sl("Password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, message=_sl(
+            "Use at least %(min)d characters (a few words together are easy to remember).", min=MIN_PASSWORD_LENGTH)),
+            Length(max=200)]
     )

@@ -1,7 +1,7 @@
 """Log in and out; managers look after staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -87,21 +87,35 @@ def edit_staff(user_id: int | None = None):
             form.email.errors.append(_s("Another account already uses this email."))
         elif user is None and not form.password.data:
             form.password.errors.append(_s("Set a first password (at least 10 characters)."))
+        elif user is not None and user.id == current_user.id and _locks_self_out(form):
+            pass  # the form now carries the reason next to the field
         else:
             if user is None:
                 user = services.create_user(current_user.setting_id, form.email.data, form.name.data,
                                             form.role.data, form.password.data, room_id)
+                if not form.active.data:
+                    user.active = False
+                    record(user.setting_id, "staff.changed", user, active=False)
             else:
                 _update_staff(user, form, room_id)
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # their own password changed: keep this session, end the others
             flash(_s("Saved %(name)s.", name=user.name), "success")
             return redirect(url_for("auth.staff"))
     return render_template("auth/staff_form.html", form=form, user=user)
 
 
+def _locks_self_out(form: StaffForm) -> bool:
+    """A manager cannot take away their own manager role or disable their own account."""
+    if form.role.data != MANAGER:
+        form.role.errors.append(_s("You cannot take away your own manager role: ask another manager."))
+    if not form.active.data:
+        form.active.errors.append(_s("You cannot disable your own account."))
+    return bool(form.role.errors or form.active.errors)
+
+
 def _update_staff(user: User, form: StaffForm, room_id: int | None) -> None:
-    if user.id == current_user.id and (form.role.data != MANAGER or not form.active.data):
-        abort(400)  # a manager cannot lock themselves out
     changes = {}
     for field in ("name", "email", "role", "active"):
         new = getattr(form, field).data
