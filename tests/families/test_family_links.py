@@ -7,7 +7,7 @@ from app.audit.models import AuditEntry
 from app.extensions import db
 from app.parents.models import LinkToken
 
-LINK = re.compile(r'value="http://localhost(/l/[A-Za-z0-9_-]{40,})"')
+LINK = re.compile(r'value="http://localhost(/l/[A-Za-z0-9_.-]{40,})"')
 
 
 def test_staff_create_a_family_link_that_opens_the_family_page(make, app, login_as):
