@@ -11,6 +11,7 @@ from flask_babel import refresh
 from app.extensions import csrf, db, limiter
 from app.parents import links
 from app.parents.forms import DetailsForm
+from app.parents.sections import sections_for
 from app.parents.services import apply_details, children_of, mobile_example
 
 bp = Blueprint("parents", __name__, template_folder="templates")
@@ -36,19 +37,22 @@ def link_problem(reason: str, status: int):
     return render_template("parents/link_problem.html", reason=reason), status
 
 
-def parent_required(purpose: str):
-    """Decorator: the browser must hold a current parent session opened by a link of `purpose`.
+def parent_required(*allowed: str):
+    """Decorator: the browser must hold a current parent session opened by a link of one of the
+    `allowed` purposes.
 
     Views of other features reuse it: `@parent_required("survey")` refuses a family link, and
-    the family page refuses a survey link. Its responses carry the private-page headers wherever
-    the view lives.
+    the family page refuses a survey link. A feature page that a parent may also reach from their
+    family page says so: `@parent_required("survey", links.FAMILY)`, and then checks that what is
+    asked for belongs to `links.current_parent().contact`. Responses carry the private-page headers
+    wherever the view lives.
     """
 
     def decorate(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
             parent = links.current_parent()
-            if parent is None or parent.purpose != purpose:
+            if parent is None or parent.purpose not in allowed:
                 return private(make_response(link_problem("session", 403)))
             return private(make_response(view(*args, **kwargs)))
 
@@ -90,7 +94,7 @@ def family():
         flash(_("Thank you. Your details are saved."), "success")
         return redirect(url_for("parents.family"))
     return render_template("parents/family.html", contact=contact, children=children_of(contact),
-                           form=form, mobile_example=example)
+                           form=form, mobile_example=example, sections=sections_for(contact))
 
 
 @bp.post("/family/leave")
