@@ -65,7 +65,8 @@ class Config:
     SECRET_KEY = _env("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url(_env("DATABASE_URL", f"sqlite:///{INSTANCE / 'homelink.db'}"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # start of links in messages
+    PORT = int(_env("PORT", "5000"))  # the development server's port (`make run`, via honcho)
 
     # Mail (Flask-Mail). No MAIL_SERVER means messages go to the development outbox.
     MAIL_SERVER = _env("MAIL_SERVER")

@@ -303,7 +303,12 @@ def demo_summary(created: bool = False) -> DemoSummary:
                 logins.append((setting_name, ROLES[role], email))
             else:
                 others.append(email)
-    return DemoSummary(current_app.config["PUBLIC_BASE_URL"], logins, others, created)
+    return DemoSummary(_local_url(), logins, others, created)
+
+
+def _local_url() -> str:
+    """Where `make run` serves the app: 127.0.0.1 on PORT."""
+    return f"http://127.0.0.1:{current_app.config['PORT']}"
 
 
 def demo_present() -> bool:
@@ -368,11 +373,13 @@ def _contact(setting_id: int, plan: PersonPlan, manager: User) -> Contact:
 
 
 def _family_link(contact: Contact) -> str:
-    """A personal family link for one demo parent, so the parent's side can be tried at once."""
-    from app.parents.links import issue_link, link_url
+    """A personal family link for one demo parent, on the local server, to try the parent's side."""
+    from flask import url_for
 
-    with current_app.test_request_context("/"):  # link_url builds a URL, which needs a request
-        return link_url(issue_link(contact))
+    from app.parents.links import issue_link
+
+    with current_app.test_request_context("/"):  # url_for needs a request (or SERVER_NAME)
+        return _local_url() + url_for("parents.open_link", token=issue_link(contact))
 
 
 def format_summary(summary: DemoSummary) -> str:
