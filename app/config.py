@@ -10,7 +10,7 @@ from dotenv import load_dotenv
 ROOT = Path(__file__).resolve().parent.parent
 # A `.env` file beside pyproject.toml (see .env.example) fills in what the environment leaves unset.
 load_dotenv(ROOT / ".env", override=False)
-INSTANCE = Path(os.environ.get("HOMELINK_INSTANCE", ROOT / "instance"))
+INSTANCE = Path(os.environ.get("HOMELINK_INSTANCE") or ROOT / "instance").resolve()
 
 LANGUAGES = {
     "en": "English",

@@ -1,7 +1,10 @@
 """Every setting app/config.py reads is documented in README.md and .env.example."""
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 from dotenv import dotenv_values
 from honcho.environ import parse as honcho_parse
@@ -36,3 +39,15 @@ def test_postgres_urls_use_the_installed_driver():
     assert _database_url("postgresql://db/homelink") == "postgresql+psycopg://db/homelink"
     assert _database_url("postgresql+psycopg://db/x") == "postgresql+psycopg://db/x"
     assert _database_url("sqlite:///instance/homelink.db") == "sqlite:///instance/homelink.db"
+
+
+def test_the_example_env_file_starts_the_app(tmp_path):
+    """Copying .env.example to .env (blank values included) gives a working development app."""
+    example = {name: value or "" for name, value in dotenv_values(ROOT / ".env.example").items()}
+    code = ("from app import create_app; from app.config import INSTANCE; app = create_app(); "
+            "print(app.config['ENV_NAME'], INSTANCE, app.config['SQLALCHEMY_DATABASE_URI'])")
+    run = subprocess.run([sys.executable, "-c", code], env={**os.environ, **example}, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    instance = ROOT / "instance"
+    assert run.stdout.split() == ["development", str(instance), f"sqlite:///{instance / 'homelink.db'}"]
