@@ -111,7 +111,7 @@ class _Planner:
     def pick(self, code: str, pool: str, exclude=()):
         """Draw from a community's names without repeats until the pool runs out, then reshuffle."""
         deck = self._decks.setdefault((code, pool), [])
-        for attempt in range(2):
+        for _attempt in range(2):
             if not deck:
                 deck.extend(getattr(COMMUNITIES[code], pool))
                 self.rng.shuffle(deck)
@@ -122,9 +122,11 @@ class _Planner:
         raise ValueError(f"no {pool} left for {code}")
 
     def mobile(self) -> str:
+        """A new number in the drama range, never the same one twice."""
         return f"{DRAMA_MOBILE_PREFIX}{next(self._numbers):03d}"
 
     def email(self, first: str, last: str) -> str:
+        """first.last@ one of the reserved example domains, unique."""
         base = ".".join(_ascii(part).replace(" ", "").replace("-", "") for part in (first, last))
         local, n = base, 1
         while local in self._emails:
@@ -189,9 +191,8 @@ class _Planner:
     def _child(self, plan: SettingPlan, first: str, last: str, age_months: float, left: bool) -> ChildPlan:
         born = self.birth_date(age_months, age_months + 0.5)
         leaving = None
-        if left:
-            july = date(self.today.year if self.today.month > 7 else self.today.year - 1, 7, 24)
-            leaving = july
+        if left:  # went to school: left at the end of the last summer term
+            leaving = date(self.today.year if self.today.month > 7 else self.today.year - 1, 7, 24)
         latest = (leaving or self.today) - timedelta(days=60 if left else 14)
         age_now = (self.today - born).days / DAYS_PER_MONTH
         room = next((r[0] for r in plan.rooms if r[1] <= age_now < r[2]), plan.rooms[-1][0])
@@ -209,7 +210,7 @@ class _Planner:
         dad = PersonPlan(father, man_surname, "Father", lang(), priority=2)
         if shape == "single":
             return [self.reach(mother)]
-        if shape == "no_contact":
+        if shape == "no_contact":  # the number stopped working and there never was an email
             return [self.reach(mother, "none")]
         if shape == "couple":
             return [self.reach(mother), self.reach(dad)]
