@@ -28,11 +28,13 @@ translations: $(VENV)/.installed
 peers:
 	bash scripts/install-peers.sh
 
+# Settings come from the environment, then .env (read by app/config.py, as in every process),
+# so honcho is told not to read .env itself and is given the port config.py settled on.
 run: install
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
-	$(BIN)/honcho start
+	$(BIN)/honcho start --env /dev/null --port "$$($(BIN)/python -c 'from app.config import Config; print(Config.PORT)')"
 
 test: install-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

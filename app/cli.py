@@ -1,4 +1,4 @@
-"""Command-line tools: `flask create-setting`, `create-user`, `translate …`."""
+"""Command-line tools: `flask create-setting`, `create-user`, `seed-demo`, `translate …`."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from app.config import LANGUAGES, ROOT
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(create_setting)
     app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
     app.cli.add_command(import_families)
 
@@ -116,6 +117,29 @@ def import_families(file: Path, setting_slug: str, overrides: tuple[str, ...], d
         errors_file = file.with_name(file.name + ".errors.csv")
         errors_file.write_bytes(errors_csv(table, [(row.line, row.cells, row.errors) for row in result.bad]))
         click.echo(f"Wrote the {len(result.bad)} bad rows to {errors_file}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing when the database already holds any setting (`make run` uses this).")
+def seed_demo(if_empty: bool) -> None:
+    """Load the invented demo settings, families and staff logins (never in production)."""
+    from app import demo
+
+    if current_app.config.get("ENV_NAME") == "production":
+        raise click.ClickException("demo data has known passwords: not loaded in production")
+    if if_empty and demo.has_any_setting():
+        if demo.demo_present():
+            click.echo(demo.format_summary(demo.demo_summary()))
+        else:
+            click.echo("The database already holds a setting: no demo data loaded.")
+        return
+    try:
+        summary = demo.seed_demo()
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(demo.format_summary(summary))
 
 
 @click.group()

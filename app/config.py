@@ -1,12 +1,16 @@
-"""Configuration: the only module that reads the environment."""
+"""Configuration: the only module that reads the environment (and the optional `.env` file)."""
 from __future__ import annotations
 
 import os
 import secrets
 from pathlib import Path
 
+from dotenv import load_dotenv
+
 ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = Path(os.environ.get("HOMELINK_INSTANCE", ROOT / "instance"))
+# A `.env` file beside pyproject.toml (see .env.example) fills in what the environment leaves unset.
+load_dotenv(ROOT / ".env", override=False)
+INSTANCE = Path(os.environ.get("HOMELINK_INSTANCE") or ROOT / "instance").resolve()
 
 LANGUAGES = {
     "en": "English",
@@ -36,6 +40,14 @@ def _flag(name: str, default: bool = False) -> bool:
     return value.lower() in {"1", "true", "yes", "on"}
 
 
+def _database_url(url: str) -> str:
+    """postgres:// and postgresql:// URLs use psycopg 3, the driver Homelink installs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def _dev_secret_key() -> str:
     """A secret key kept in instance/ so development sessions survive restarts."""
     INSTANCE.mkdir(parents=True, exist_ok=True)
@@ -51,9 +63,10 @@ class Config:
 
     ENV_NAME = "base"
     SECRET_KEY = _env("SECRET_KEY")
-    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE / 'homelink.db'}")
+    SQLALCHEMY_DATABASE_URI = _database_url(_env("DATABASE_URL", f"sqlite:///{INSTANCE / 'homelink.db'}"))
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PUBLIC_BASE_URL = _env("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # start of links in messages
+    PORT = int(_env("PORT", "5000"))  # the development server's port (`make run`, via honcho)
 
     # Mail (Flask-Mail). No MAIL_SERVER means messages go to the development outbox.
     MAIL_SERVER = _env("MAIL_SERVER")
@@ -149,7 +162,7 @@ def config_from_env() -> type[Config]:
 
 def test_database_url() -> str:
     """PostgreSQL server for the test suite (each run makes its own database there)."""
-    return _env("TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/test")
+    return _database_url(_env("TEST_DATABASE_URL", "postgresql+psycopg://127.0.0.1:5432/test"))
 
 
 def require_postgres() -> bool:

@@ -1,0 +1,209 @@
+"""`flask seed-demo`: the invented settings a newcomer meets on `make run`."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import phonenumbers
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.auth.models import User
+from app.clock import utcnow
+from app.config import LANGUAGES
+from app.demo import DEMO_PASSWORD, MAIN_SLUG, SECOND_SLUG, build_plan
+from app.extensions import db
+from app.families.models import Child, ChildContact, Contact, Room
+from app.settings.models import Setting
+
+SAFE_EMAIL = re.compile(r"^[a-z0-9.]+@example\.(org|com|net)$")
+
+
+def seed(app, *args: str):
+    result = app.test_cli_runner().invoke(args=["seed-demo", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def setting(slug: str) -> Setting:
+    return db.session.scalar(select(Setting).where(Setting.slug == slug))
+
+
+def contacts_of(s: Setting) -> list[Contact]:
+    return db.session.scalars(select(Contact).where(Contact.setting_id == s.id)).all()
+
+
+def children_of(s: Setting) -> list[Child]:
+    return db.session.scalars(select(Child).where(Child.setting_id == s.id)).all()
+
+
+def test_main_setting_has_rooms_children_and_contacts_in_every_language(app, frozen_clock):
+    seed(app)
+    main = setting(MAIN_SLUG)
+    today = utcnow().date()
+    rooms = db.session.scalars(select(Room.name).where(Room.setting_id == main.id)).all()
+    assert sorted(rooms) == ["Babies", "Pre-school", "Toddlers"]
+
+    children = children_of(main)
+    assert 38 <= len(children) <= 45
+    assert len([c for c in children if c.has_left(today)]) == 2
+    for child in children:
+        assert today - timedelta(days=5 * 366) < child.date_of_birth < today
+        assert child.date_of_birth < child.start_date <= today
+        assert child.key_person.role == "key_person" and child.key_person.setting_id == main.id
+        assert child.room.setting_id == main.id and child.links
+
+    contacts = contacts_of(main)
+    assert 65 <= len(contacts) <= 75
+    assert {c.language for c in contacts} == set(LANGUAGES)
+    sms_only = [c for c in contacts if c.channels == "sms" and c.mobile and not c.email]
+    email_only = [c for c in contacts if c.channels == "email" and c.email and not c.mobile]
+    assert len(sms_only) >= 3 and len(email_only) >= 3
+
+
+def test_households_are_as_varied_as_real_ones(app, frozen_clock):
+    seed(app)
+    main = setting(MAIN_SLUG)
+    contacts = contacts_of(main)
+    # Siblings share their contacts.
+    assert sum(1 for c in contacts if len(c.links) >= 2) >= 6
+    # Separated parents: both with parental responsibility, one at another address.
+    separated = [link for c in contacts for link in c.links if "separate address" in link.relationship_label]
+    assert separated
+    for link in separated:
+        others = [other for other in link.child.links if other is not link]
+        assert link.parental_responsibility and any(o.parental_responsibility for o in others)
+        assert link.contact.email and all(o.contact.email != link.contact.email for o in others)
+    # A grandparent who may collect but has no parental responsibility.
+    grandparents = [link for c in contacts for link in c.links if link.relationship_label == "Grandmother"]
+    assert grandparents
+    assert all(link.authorised_to_collect and not link.parental_responsibility for link in grandparents)
+    assert any(link.collection_password_note for link in grandparents)
+
+
+def test_one_restricted_contact_set_by_the_manager_and_audited(app, client, frozen_clock):
+    seed(app)
+    main = setting(MAIN_SLUG)
+    restricted = [c for c in contacts_of(main) if c.restricted]
+    assert len(restricted) == 1
+    contact = restricted[0]
+    assert "court order" in contact.restricted_reason.lower()
+    assert contact.restricted_by.role == "manager" and contact.restricted_at is not None
+    assert not any(link.authorised_to_collect for link in contact.links)
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contact.restricted"))
+    assert entry.object_id == contact.id and entry.actor_id == contact.restricted_by_id
+    assert entry.setting_id == main.id and entry.detail["reason"] == contact.restricted_reason
+
+    client.post("/login", data={"email": "manager@example.org", "password": DEMO_PASSWORD})
+    page = client.get(f"/contacts/{contact.id}").get_data(as_text=True)
+    assert "No legal access" in page
+
+
+def test_exactly_one_family_cannot_be_reached(app, frozen_clock):
+    seed(app)
+    unreachable = [c for c in contacts_of(setting(MAIN_SLUG)) if not c.email and not c.mobile]
+    assert len(unreachable) == 1
+    child = unreachable[0].links[0].child
+    assert all(not link.contact.email and not link.contact.mobile for link in child.links)
+
+
+def test_nobody_real_can_be_contacted(app, frozen_clock):
+    seed(app)
+    contacts = db.session.scalars(select(Contact)).all()
+    mobiles = [c.mobile for c in contacts if c.mobile]
+    assert len(mobiles) == len(set(mobiles)) > 50
+    for mobile in mobiles:
+        number = phonenumbers.parse(mobile, None)
+        assert number.country_code == 44 and 7700900000 <= number.national_number <= 7700900999, mobile
+        assert mobile == f"+44{number.national_number}"
+    emails = [c.email for c in contacts if c.email] + db.session.scalars(select(User.email)).all()
+    emails += [s.email for s in db.session.scalars(select(Setting))]
+    assert all(SAFE_EMAIL.match(email) for email in emails), [e for e in emails if not SAFE_EMAIL.match(e)]
+
+
+def test_a_second_setting_is_separate(app, client, frozen_clock):
+    output = seed(app)
+    second = setting(SECOND_SLUG)
+    assert second is not None and "Oakfield Village Pre-school" in output
+    assert 4 <= len(children_of(second)) <= 8
+    client.post("/login", data={"email": "oakfield.manager@example.org", "password": DEMO_PASSWORD})
+    page = client.get("/children").get_data(as_text=True)
+    main_child = children_of(setting(MAIN_SLUG))[0]
+    assert children_of(second)[0].first_name in page
+    assert client.get(f"/children/{main_child.id}").status_code == 404
+
+
+@pytest.mark.parametrize("email", ["manager@example.org", "pico@example.org", "keyperson@example.org",
+                                   "practitioner@example.org", "oakfield.manager@example.org"])
+def test_every_printed_login_works(app, client, frozen_clock, email):
+    output = seed(app)
+    assert email in output and DEMO_PASSWORD in output
+    assert f"Open http://127.0.0.1:{app.config['PORT']} " in output
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == email))
+    page = client.get("/children").get_data(as_text=True)
+    everyone = children_of(user.setting)
+    visible = {c.id for c in everyone if f"/children/{c.id}\"" in page}
+    on_roll = {c.id for c in everyone if not c.has_left(utcnow().date())}
+    if user.role in ("manager", "pico"):
+        assert on_roll <= visible
+    else:  # a key person or practitioner sees their own room and key children only
+        assert 0 < len(visible) < len(on_roll)
+        assert all(c.room_id == user.room_id or c.key_person_id == user.id for c in everyone if c.id in visible)
+
+
+def test_the_printed_family_link_opens_that_parents_page(app, client, frozen_clock):
+    output = seed(app)
+    match = re.search(rf"http://127\.0\.0\.1:{app.config['PORT']}(/l/\S+)", output)
+    assert match, output
+    response = client.get(match.group(1))
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+
+
+def test_if_empty_loads_once_and_then_only_reminds(app, frozen_clock):
+    first = seed(app, "--if-empty")
+    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in
+              (Setting, User, Child, Contact, ChildContact, AuditEntry)]
+    second = seed(app, "--if-empty")
+    again = [db.session.scalar(select(func.count()).select_from(model)) for model in
+             (Setting, User, Child, Contact, ChildContact, AuditEntry)]
+    assert again == counts
+    assert "loaded" in first and "loaded" not in second
+    assert "manager@example.org" in second and "/l/" not in second
+
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 1 and "already" in result.output
+
+
+def test_if_empty_leaves_a_real_install_alone(app, make):
+    make.setting(name="A real nursery")
+    db.session.commit()
+    output = seed(app, "--if-empty")
+    assert "no demo data loaded" in output
+    assert db.session.scalar(select(func.count()).select_from(Setting)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Child)) == 0
+
+
+def test_refused_in_production(app):
+    app.config["ENV_NAME"] = "production"
+    try:
+        result = app.test_cli_runner().invoke(args=["seed-demo"])
+    finally:
+        app.config["ENV_NAME"] = "testing"
+    assert result.exit_code == 1 and "production" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Setting)) == 0
+
+
+def test_the_demo_is_the_same_every_time(app, frozen_clock):
+    today = date(2026, 11, 23)
+    assert build_plan(today) == build_plan(today)
+    assert build_plan(today, seed=1) != build_plan(today, seed=2)
+    seed(app)
+    planned = sorted(f"{c.first_name} {c.last_name}" for p in build_plan(utcnow().date())
+                     for f in p.families for c in f.contacts)
+    stored = sorted(c.full_name for c in db.session.scalars(select(Contact)))
+    assert stored == planned
