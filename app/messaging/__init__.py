@@ -1,0 +1,1 @@
+"""Messaging core: outbox, channels, queue, webhooks, SMS segment counting."""
