@@ -1,0 +1,75 @@
+"""Use-cases of the outbox: compose a message, start sending it, summarise what happened."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+
+from app.clock import utcnow
+from app.extensions import db
+from app.messaging import outbox
+from app.messaging.models import (DONE, DRAFT, EXPANDING, NORMAL, SCHEDULED, SENDING, Delivery, Message,
+                                  MessageVersion)
+from app.messaging.status import GROUPS
+
+
+def create_message(setting, *, category: str = "general", channels: str = "email", audience: dict,
+                   versions: dict[str, dict], urgency: str = NORMAL, audience_label: str = "",
+                   default_language: str | None = None, scheduled_at: datetime | None = None,
+                   expires_at: datetime | None = None, created_by=None) -> Message:
+    """Create a draft (or scheduled) message with one version per language: {lang: {subject, body_text…}}."""
+    message = Message(
+        setting_id=setting.id, category=category, channels=channels, audience=audience,
+        audience_label=audience_label, urgency=urgency,
+        default_language=default_language or setting.default_language,
+        scheduled_at=scheduled_at, expires_at=expires_at,
+        status=SCHEDULED if scheduled_at else DRAFT,
+        created_by_id=created_by.id if created_by else None,
+    )
+    message.versions = [MessageVersion(language=lang, **content) for lang, content in versions.items()]
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def claim_message(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
+    """Atomically take a message for sending (draft/scheduled → expanding); True for the one winner."""
+    result = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status.in_(from_states))
+        .values(status=EXPANDING, started_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
+    """Claim, expand the audience into delivery rows, commit, then put the row ids on the queue."""
+    if not claim_message(message_id, from_states):
+        return False
+    db.session.commit()
+    message = db.session.get(Message, message_id)
+    outbox.expand(message)
+    message.status = SENDING
+    db.session.commit()
+    from app.messaging.dispatch import enqueue_message
+
+    enqueue_message(message_id)
+    return True
+
+
+def counts(message_id: int) -> dict[str, int]:
+    """Rows by status for one message, plus the groups sent / failed / suppressed / pending and total."""
+    rows = db.session.execute(select(Delivery.status, func.count()).where(
+        Delivery.message_id == message_id).group_by(Delivery.status)).all()
+    by_status = {status: n for status, n in rows}
+    summary = {group: sum(by_status.get(s, 0) for s in states) for group, states in GROUPS.items()}
+    summary["total"] = sum(by_status.values())
+    summary["by_status"] = by_status
+    return summary
+
+
+def finish_if_done(message_id: int) -> bool:
+    """Mark a sending message done once no row is pending."""
+    if counts(message_id)["pending"]:
+        return False
+    db.session.execute(update(Message).where(Message.id == message_id, Message.status == SENDING)
+                       .values(status=DONE).execution_options(synchronize_session=False))
+    return True

@@ -1,0 +1,51 @@
+"""Delivery status moves only forward; every move is one conditional UPDATE (atomic, idempotent)."""
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from app.clock import utcnow
+from app.extensions import db
+from app.messaging.models import (CLAIMED, DELIVERED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED,
+                                  UNDELIVERED, Delivery)
+
+FINAL = (DELIVERED, FAILED, UNDELIVERED, SUPPRESSED, EXPIRED)
+# Which states each state may be reached from. The one step back (sending → queued) is a retry,
+# made only by the worker holding the claim; provider callbacks never move a row back.
+FROM = {
+    CLAIMED: (QUEUED,),
+    QUEUED: (CLAIMED,),
+    SENT: (CLAIMED,),
+    DELIVERED: (SENT, CLAIMED),
+    UNDELIVERED: (SENT, CLAIMED),
+    FAILED: (QUEUED, CLAIMED, SENT),
+    SUPPRESSED: (QUEUED, CLAIMED),
+    EXPIRED: (QUEUED, CLAIMED),
+}
+# Summary groups for the invariant sent + failed + suppressed == audience.
+GROUPS = {
+    "sent": (SENT, DELIVERED),
+    "failed": (FAILED, UNDELIVERED, EXPIRED),
+    "suppressed": (SUPPRESSED,),
+    "pending": (QUEUED, CLAIMED),
+}
+
+
+def move(delivery_id: int, to: str, **values) -> bool:
+    """Move one delivery to `to` if it is in a state that may lead there; True when it moved."""
+    now = utcnow()
+    if to in FINAL:
+        values.setdefault("finished_at", now)
+    if to == SENT:
+        values.setdefault("sent_at", now)
+    result = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status.in_(FROM[to]))
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def claim(delivery_id: int) -> bool:
+    """queued → sending, atomically: of two workers, exactly one gets True."""
+    return move(delivery_id, CLAIMED, claimed_at=utcnow(), attempts=Delivery.attempts + 1, stuck=False)

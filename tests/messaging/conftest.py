@@ -1,0 +1,61 @@
+"""Fixtures for messaging: a real SMTP server wired into the app, a queue run by hand."""
+from __future__ import annotations
+
+import pytest
+
+from support.smtp import SmtpSink
+
+
+@pytest.fixture
+def smtp(app):
+    """An aiosmtpd server; the app's email channel sends to it for this test."""
+    sink = SmtpSink()
+    sink.start()
+    state = app.extensions["mail"]
+    saved = (app.config.get("MAIL_SERVER"), app.config.get("MAIL_PORT"), state.server, state.port, state.suppress)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
+    state.server, state.port, state.suppress = "127.0.0.1", sink.port, False
+    yield sink
+    sink.stop()
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved[0], saved[1]
+    state.server, state.port, state.suppress = saved[2], saved[3], saved[4]
+
+
+class ManualQueue:
+    """The real huey queue, not immediate: jobs wait until the test runs them, as a worker would."""
+
+    def __init__(self, huey) -> None:
+        self.huey = huey
+
+    def pending(self) -> int:
+        return self.huey.pending_count()
+
+    def run(self, limit: int | None = None, include_scheduled: bool = False) -> int:
+        """Run queued jobs (and, if asked, scheduled retries regardless of their time); returns count."""
+        from datetime import datetime, timedelta
+
+        done = 0
+        while limit is None or done < limit:
+            if include_scheduled:
+                for task in self.huey.read_schedule(datetime.utcnow() + timedelta(days=365)):
+                    task.eta = None
+                    self.huey.enqueue(task)
+            task = self.huey.dequeue()
+            if task is None:
+                break
+            self.huey.execute(task)
+            done += 1
+        return done
+
+
+@pytest.fixture
+def queue(app):
+    """Switch the queue out of immediate mode for this test; jobs run when the test says."""
+    from huey.storage import MemoryStorage
+
+    from app.tasks import huey
+
+    saved = (huey.storage, huey._immediate)
+    huey.storage, huey._immediate = MemoryStorage("test"), False
+    yield ManualQueue(huey)
+    huey.storage, huey._immediate = saved
