@@ -5,6 +5,7 @@ Run a worker with `flask worker` (the Procfile does).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -54,6 +55,14 @@ def job_app() -> Flask:
 
         create_app(config_from_env())
     return flask_app
+
+
+@contextmanager
+def job_context():
+    """A fresh app context (own db session) and a request context on PUBLIC_BASE_URL, for url_for."""
+    app = job_app()
+    with app.app_context(), app.test_request_context(base_url=app.config["PUBLIC_BASE_URL"]):
+        yield app
 
 
 def register_tasks() -> None:

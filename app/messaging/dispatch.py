@@ -19,7 +19,7 @@ from app.messaging import outbox, status
 from app.messaging.channels import SendError, get_channel
 from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED, URGENT,
                                   ContactProblem, Delivery, Message, SmsOptOut)
-from app.tasks import BULK_PRIORITY, URGENT_PRIORITY, huey, job_app
+from app.tasks import BULK_PRIORITY, URGENT_PRIORITY, huey, job_context
 
 _limiters: dict[str, strategies.MovingWindowRateLimiter] = {}
 
@@ -167,14 +167,14 @@ def send_deliveries(ids: list[int]) -> None:
 @huey.task(name="messaging.send_deliveries")
 def send_deliveries_task(ids: list[int]) -> None:
     """Queue job: send these delivery rows (ids only)."""
-    with job_app().app_context():
+    with job_context():
         send_deliveries(ids)
 
 
 @huey.task(name="messaging.send_message")
 def send_message_task(message_id: int) -> None:
     """Queue job: expand a claimed message's audience and enqueue its rows."""
-    with job_app().app_context():
+    with job_context():
         from app.messaging.services import send_now
 
         send_now(message_id)
