@@ -59,3 +59,48 @@ def queue(app):
     huey.storage, huey._immediate = MemoryStorage("test"), False
     yield ManualQueue(huey)
     huey.storage, huey._immediate = saved
+
+
+@pytest.fixture(scope="session")
+def prism_server():
+    """One Prism mock of Twilio's API for the whole run (skips when Prism or the spec is missing)."""
+    import os
+
+    from support.prism import PRISM, Prism, twilio_spec
+
+    spec = twilio_spec()
+    if not PRISM.exists() or spec is None:
+        reason = "Prism not installed (scripts/install-peers.sh)" if spec else "twilio_api_v2010.json not found"
+        if os.environ.get("REQUIRE_PEERS") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    server = Prism()
+    server.start(spec)
+    yield server
+    server.stop()
+
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "test-auth-token-0123456789"
+
+
+@pytest.fixture
+def twilio(app, prism_server):
+    """Point the SMS channel (the official twilio client) at Prism for this test."""
+    keys = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM_NUMBER", "TWILIO_API_BASE",
+            "TWILIO_MESSAGING_SERVICE_SID")
+    saved = {k: app.config.get(k) for k in keys}
+    app.config.update(TWILIO_ACCOUNT_SID=ACCOUNT_SID, TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+                      TWILIO_FROM_NUMBER="+447700900999", TWILIO_API_BASE=prism_server.url,
+                      TWILIO_MESSAGING_SERVICE_SID=None)
+    yield prism_server
+    app.config.update(saved)
+
+
+@pytest.fixture
+def twilio_token(app):
+    """Sign webhooks with this auth token (no Prism needed)."""
+    saved = app.config.get("TWILIO_AUTH_TOKEN")
+    app.config["TWILIO_AUTH_TOKEN"] = AUTH_TOKEN
+    yield AUTH_TOKEN
+    app.config["TWILIO_AUTH_TOKEN"] = saved
