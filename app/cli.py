@@ -1,4 +1,4 @@
-"""Command-line tools: `flask create-setting`, `create-user`, `translate …`."""
+"""Command-line tools: `flask create-setting`, `create-user`, `translate …`, `worker`, `scheduler`."""
 from __future__ import annotations
 
 import re
@@ -26,6 +26,27 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_setting)
     app.cli.add_command(create_user)
     app.cli.add_command(translate)
+    app.cli.add_command(worker)
+    app.cli.add_command(scheduler)
+
+
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Worker threads in this process.")
+def worker(threads: int) -> None:
+    """Run a queue worker (sends messages); several may run at once."""
+    from app.tasks import run_worker
+
+    run_worker(threads)
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Run the one scheduler process: the sweep and scheduled messages (never in web workers)."""
+    from app.scheduler import build_scheduler
+    from app.tasks import job_app
+
+    click.echo("Scheduler running: sweep every minute, due messages every 30 seconds.")
+    build_scheduler(job_app()).start()
 
 
 @click.command("create-setting")

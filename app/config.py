@@ -134,6 +134,8 @@ class TestingConfig(Config):
     TWILIO_ACCOUNT_SID = None
     QUEUE_URL = "memory://"
     QUEUE_IMMEDIATE = True
+    EMAIL_RATE = None  # no send caps unless a test sets one
+    SMS_RATE = None
     SERVER_NAME = None
 
 

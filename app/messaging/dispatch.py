@@ -64,15 +64,28 @@ def enqueue_message(message_id: int) -> None:
         db.session.commit()
 
 
-def _claim(delivery_id: int) -> bool:
+def claim(ids: list[int]) -> list[int]:
+    """queued → sending for the given rows that are due, in one atomic UPDATE; returns those claimed.
+
+    Of two workers given the same ids, each row goes to exactly one of them."""
     now = utcnow()
-    result = db.session.execute(
+    claimed = db.session.scalars(
         update(Delivery)
-        .where(Delivery.id == delivery_id, Delivery.status == QUEUED,
+        .where(Delivery.id.in_(ids), Delivery.status == QUEUED,
                or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-        .values(status=CLAIMED, claimed_at=now, attempts=Delivery.attempts + 1, stuck=False)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
+        .values(status=CLAIMED, claimed_at=now, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def _release(ids: list[int]) -> None:
+    """Give claimed rows back to the queue untouched (a send cap was reached)."""
+    db.session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == CLAIMED)
+                       .values(status=QUEUED, attempts=Delivery.attempts - 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def _blocked(delivery: Delivery) -> tuple[str, str] | None:
@@ -107,25 +120,15 @@ def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
     enqueue([delivery.id], urgent=urgent, delay=delay)
 
 
-def send_one(delivery_id: int, channels: dict) -> str:
-    """Claim, check, render and send one row; returns what happened ('skipped', 'capped', a status)."""
-    if not _claim(delivery_id):
-        db.session.rollback()
-        return "skipped"
-    db.session.commit()
-    delivery = db.session.get(Delivery, delivery_id)
+def send_one(delivery: Delivery, channels: dict) -> str:
+    """Check, render and send one claimed row, then commit its outcome; returns the new status."""
+    from app.messaging.render import render
+
     blocked = _blocked(delivery)
     if blocked:
         status.move(delivery.id, blocked[0], reason=blocked[1])
         db.session.commit()
         return blocked[0]
-    if not _under_cap(delivery.channel):
-        db.session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == CLAIMED)
-                           .values(status=QUEUED, attempts=Delivery.attempts - 1))
-        db.session.commit()
-        return "capped"
-    from app.messaging.render import render
-
     channel = channels.get(delivery.channel) or channels.setdefault(delivery.channel,
                                                                      get_channel(delivery.channel))
     urgent = delivery.message.urgency == URGENT
@@ -133,7 +136,7 @@ def send_one(delivery_id: int, channels: dict) -> str:
         provider_id = channel.send(render(delivery))
     except SendError as error:
         db.session.rollback()
-        delivery = db.session.get(Delivery, delivery_id)
+        delivery = db.session.get(Delivery, delivery.id)
         _retry(delivery, error, urgent) if error.transient else _fail(delivery, error)
         db.session.commit()
         return QUEUED if error.transient else FAILED
@@ -143,22 +146,36 @@ def send_one(delivery_id: int, channels: dict) -> str:
 
 
 def send_deliveries(ids: list[int]) -> None:
-    """Send a batch of rows over one connection per channel; re-enqueue the rest if a cap is reached."""
+    """Claim a batch of rows and send them over one connection per channel.
+
+    Each outcome is committed as soon as it is known, so a worker killed mid-batch leaves at most
+    one row sent but not recorded; rows claimed but not reached are requeued by the sweep."""
+    from sqlalchemy.orm import selectinload
+
+    from app.messaging.services import finish_if_done
+
+    claimed = claim(ids)
+    if not claimed:
+        return
+    db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
+    deliveries = db.session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
+                                    .options(selectinload(Delivery.contact),
+                                             selectinload(Delivery.message).selectinload(Message.versions),
+                                             selectinload(Delivery.message).selectinload(Message.setting)))
     channels: dict = {}
     message_ids = set()
     try:
-        for n, delivery_id in enumerate(ids):
-            outcome = send_one(delivery_id, channels)
-            if outcome == "capped":
-                enqueue(list(ids[n:]), delay=1)
+        for n, delivery in enumerate(list(deliveries)):
+            if not _under_cap(delivery.channel):
+                rest = claimed[n:]
+                _release(rest)
+                enqueue(rest, urgent=delivery.message.urgency == URGENT, delay=1)
                 break
-            if outcome != "skipped":
-                message_ids.add(db.session.scalar(select(Delivery.message_id).where(Delivery.id == delivery_id)))
+            message_ids.add(delivery.message_id)
+            send_one(delivery, channels)
     finally:
         for channel in channels.values():
             channel.close()
-    from app.messaging.services import finish_if_done
-
     for message_id in message_ids:
         finish_if_done(message_id)
     db.session.commit()
@@ -171,10 +188,10 @@ def send_deliveries_task(ids: list[int]) -> None:
         send_deliveries(ids)
 
 
-@huey.task(name="messaging.send_message")
-def send_message_task(message_id: int) -> None:
-    """Queue job: expand a claimed message's audience and enqueue its rows."""
+@huey.task(name="messaging.expand_message")
+def expand_message_task(message_id: int) -> None:
+    """Queue job: expand a claimed message's audience into rows and enqueue them (id only)."""
     with job_context():
-        from app.messaging.services import send_now
+        from app.messaging.services import expand_and_enqueue
 
-        send_now(message_id)
+        expand_and_enqueue(message_id)

@@ -1,15 +1,16 @@
 """Use-cases of the outbox: compose a message, start sending it, summarise what happened."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
 from app.clock import utcnow
 from app.extensions import db
 from app.messaging import outbox
-from app.messaging.models import (DONE, DRAFT, EXPANDING, NORMAL, SCHEDULED, SENDING, Delivery, Message,
-                                  MessageVersion)
+from app.messaging.models import (DONE, DRAFT, EXPANDING, NORMAL, SCHEDULED, SENDING, URGENT, Delivery,
+                                  Message, MessageVersion)
+from app.tasks import BULK_PRIORITY, URGENT_PRIORITY
 from app.messaging.status import GROUPS
 
 
@@ -26,6 +27,11 @@ def create_message(setting, *, category: str = "general", channels: str = "email
         status=SCHEDULED if scheduled_at else DRAFT,
         created_by_id=created_by.id if created_by else None,
     )
+    if urgency == URGENT and expires_at is None:
+        from flask import current_app
+
+        start = scheduled_at or utcnow()
+        message.expires_at = start + timedelta(minutes=current_app.config["URGENT_VALID_MINUTES"])
     message.versions = [MessageVersion(language=lang, **content) for lang, content in versions.items()]
     db.session.add(message)
     db.session.flush()
@@ -41,11 +47,24 @@ def claim_message(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> b
 
 
 def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
-    """Claim, expand the audience into delivery rows, commit, then put the row ids on the queue."""
+    """Claim a message for sending, commit, and queue the job that expands its audience."""
     if not claim_message(message_id, from_states):
+        db.session.rollback()
         return False
     db.session.commit()
+    from app.messaging.dispatch import expand_message_task
+
+    urgent = db.session.scalar(select(Message.urgency).where(Message.id == message_id)) == URGENT
+    expand_message_task.schedule(args=(message_id,), delay=0,
+                                 priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
+    return True
+
+
+def expand_and_enqueue(message_id: int) -> bool:
+    """Job body: write the delivery rows of a claimed message, commit, put the row ids on the queue."""
     message = db.session.get(Message, message_id)
+    if message is None or message.status != EXPANDING:
+        return False
     outbox.expand(message)
     message.status = SENDING
     db.session.commit()

@@ -45,7 +45,3 @@ def move(delivery_id: int, to: str, **values) -> bool:
     )
     return result.rowcount == 1
 
-
-def claim(delivery_id: int) -> bool:
-    """queued → sending, atomically: of two workers, exactly one gets True."""
-    return move(delivery_id, CLAIMED, claimed_at=utcnow(), attempts=Delivery.attempts + 1, stuck=False)

@@ -31,15 +31,15 @@ class ManualQueue:
         return self.huey.pending_count()
 
     def run(self, limit: int | None = None, include_scheduled: bool = False) -> int:
-        """Run queued jobs (and, if asked, scheduled retries regardless of their time); returns count."""
+        """Run queued jobs (first moving scheduled retries, if asked, to the queue); returns count."""
         from datetime import datetime, timedelta
 
         done = 0
+        if include_scheduled:
+            for task in self.huey.read_schedule(datetime.utcnow() + timedelta(days=365)):
+                task.eta = None
+                self.huey.enqueue(task)
         while limit is None or done < limit:
-            if include_scheduled:
-                for task in self.huey.read_schedule(datetime.utcnow() + timedelta(days=365)):
-                    task.eta = None
-                    self.huey.enqueue(task)
             task = self.huey.dequeue()
             if task is None:
                 break

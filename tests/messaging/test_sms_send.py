@@ -38,16 +38,16 @@ def test_request_carries_body_sender_and_status_callback(app, twilio):
     assert sent.data["StatusCallback"] == "http://localhost/webhooks/twilio/status"
 
 
-def test_messaging_service_sid_is_used_when_configured(app, twilio):
-    app.config["TWILIO_MESSAGING_SERVICE_SID"] = "MG" + "0" * 32
+def test_messaging_service_sid_is_used_when_configured(app, twilio, monkeypatch):
+    monkeypatch.setitem(app.config, "TWILIO_MESSAGING_SERVICE_SID", "MG" + "0" * 32)
     channel = SmsChannel()
     channel.send(Envelope(to="+447700900104", language="en", body_text="Hi"))
     data = channel._client.http_client._test_only_last_request.data
     assert data["MessagingServiceSid"] == "MG" + "0" * 32 and "From" not in data
 
 
-def test_prism_rejects_a_bad_account_as_a_permanent_error(app, twilio):
-    app.config["TWILIO_ACCOUNT_SID"] = "not-an-account"
+def test_prism_rejects_a_bad_account_as_a_permanent_error(app, twilio, monkeypatch):
+    monkeypatch.setitem(app.config, "TWILIO_ACCOUNT_SID", "not-an-account")
     with pytest.raises(PermanentError):
         SmsChannel().send(Envelope(to="+447700900105", language="en", body_text="Hi"))
 

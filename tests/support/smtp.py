@@ -18,7 +18,8 @@ def free_port() -> int:
 
 class _Store:
     def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []
+        self._parsed: list[email.message.EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
         self.refuse: dict[str, str] = {}  # recipient → "550 text" refused at RCPT
@@ -30,12 +31,18 @@ class _Store:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        msg = email.message_from_bytes(envelope.original_content or envelope.content,
-                                       policy=email.policy.default)
         with self.lock:
-            self.messages.append(msg)
+            self.raw.append(envelope.original_content or envelope.content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted"
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        """Every message received, parsed (lazily: parsing in the server thread would slow senders)."""
+        with self.lock:
+            for raw in self.raw[len(self._parsed):]:
+                self._parsed.append(email.message_from_bytes(raw, policy=email.policy.default))
+            return list(self._parsed)
 
 
 class SmtpSink:
@@ -61,4 +68,5 @@ class SmtpSink:
 
     def to(self, address: str) -> list:
         """Messages whose envelope recipients include `address`."""
-        return [m for m, (_, rcpts) in zip(self.store.messages, self.store.envelopes) if address in rcpts]
+        messages = self.store.messages
+        return [m for m, (_, rcpts) in zip(messages, self.store.envelopes) if address in rcpts]
