@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:50:04.103412
+Create Date: 2026-11-22 22:07:09.184547
 
 """
 from alembic import op
