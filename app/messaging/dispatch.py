@@ -31,10 +31,27 @@ def _rate_limiter() -> strategies.MovingWindowRateLimiter:
     return _limiters[uri]
 
 
-def _under_cap(channel: str) -> bool:
-    """Take one send from the channel's shared per-second cap; False when the cap is reached."""
+CAP_CHUNK = 10
+
+
+def _under_cap(channel: str, budget: dict) -> bool:
+    """Take one send from the channel's shared cap; False when the cap is reached.
+
+    Sends are taken from the shared counter CAP_CHUNK at a time (one at a time near the cap), so a
+    bulk send does not pay a round trip to the counter's storage for every message."""
     rate = current_app.config.get(f"{channel.upper()}_RATE")
-    return True if not rate else _rate_limiter().hit(parse(rate), "send", channel)
+    if not rate:
+        return True
+    if budget.get(channel, 0) <= 0:
+        item = parse(rate)
+        for cost in (min(CAP_CHUNK, item.amount), 1):
+            if _rate_limiter().hit(item, "send", channel, cost=cost):
+                budget[channel] = cost
+                break
+        else:
+            return False
+    budget[channel] -= 1
+    return True
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -120,7 +137,7 @@ def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
     enqueue([delivery.id], urgent=urgent, delay=delay)
 
 
-def send_one(delivery: Delivery, channels: dict) -> str:
+def send_one(delivery: Delivery, channels: dict, cache: dict | None = None) -> str:
     """Check, render and send one claimed row, then commit its outcome; returns the new status."""
     from app.messaging.render import render
 
@@ -133,7 +150,7 @@ def send_one(delivery: Delivery, channels: dict) -> str:
                                                                      get_channel(delivery.channel))
     urgent = delivery.message.urgency == URGENT
     try:
-        provider_id = channel.send(render(delivery))
+        provider_id = channel.send(render(delivery, cache))
     except SendError as error:
         db.session.rollback()
         delivery = db.session.get(Delivery, delivery.id)
@@ -163,16 +180,18 @@ def send_deliveries(ids: list[int]) -> None:
                                              selectinload(Delivery.message).selectinload(Message.versions),
                                              selectinload(Delivery.message).selectinload(Message.setting)))
     channels: dict = {}
+    cache: dict = {}  # each language's body, rendered once per batch
+    budget: dict = {}  # sends already taken from the shared caps
     message_ids = set()
     try:
         for n, delivery in enumerate(list(deliveries)):
-            if not _under_cap(delivery.channel):
+            if not _under_cap(delivery.channel, budget):
                 rest = claimed[n:]
                 _release(rest)
                 enqueue(rest, urgent=delivery.message.urgency == URGENT, delay=1)
                 break
             message_ids.add(delivery.message_id)
-            send_one(delivery, channels)
+            send_one(delivery, channels, cache)
     finally:
         for channel in channels.values():
             channel.close()

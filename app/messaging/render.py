@@ -55,32 +55,52 @@ def _paragraphs(text: str) -> Markup:
                              for p in parts)
 
 
-def render(delivery: Delivery) -> Envelope:
-    """The envelope for one delivery: content in its language, footer links, unsubscribe headers."""
-    message, contact = delivery.message, delivery.contact
-    version = message.version(delivery.language) or message.version(message.default_language)
+FAMILY_MARK = "https://homelink.invalid/family-link"
+UNSUBSCRIBE_MARK = "https://homelink.invalid/unsubscribe-link"
+
+
+def _email_body(message, language: str) -> tuple[str, str, str]:
+    """(subject, text, inlined HTML) of a message in one language, with marks where personal links go."""
+    version = message.version(language) or message.version(message.default_language)
     setting = message.setting
-    with in_language(delivery.language):
-        if delivery.channel == "sms":
-            return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
-                            delivery_id=delivery.id, body_text=version.sms_text or version.body_text)
-        family_url = link_url(issue_link(contact))
-        headers: dict[str, str] = {}
-        unsubscribe = None
-        if message.is_bulk:
-            unsubscribe = unsubscribe_url(contact.id, message.category)
-            headers["List-Unsubscribe"] = f"<{unsubscribe}>"
-            headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        footer = [_("Update your details, your language or how we contact you: %(url)s", url=family_url)]
+    unsubscribe = UNSUBSCRIBE_MARK if message.is_bulk else None
+    with in_language(language):
+        footer = [_("Update your details, your language or how we contact you: %(url)s", url=FAMILY_MARK)]
         if unsubscribe:
             footer.append(_("To stop receiving %(what)s from %(setting)s: %(url)s",
                             what=CATEGORY_NAMES[message.category], setting=setting.name, url=unsubscribe))
         body_text = version.body_text.rstrip() + "\n\n-- \n" + "\n".join(footer) + "\n"
         body = Markup(version.body_html) if version.body_html else _paragraphs(version.body_text)
         html = render_template("messaging/email.html", subject=version.subject, body=body,
-                               setting=setting, family_url=family_url, unsubscribe_url=unsubscribe,
-                               category=CATEGORY_NAMES.get(message.category), lang=delivery.language,
-                               direction=text_direction(delivery.language))
-        return Envelope(to=delivery.address, language=delivery.language, subject=version.subject,
-                        body_text=body_text, body_html=css_inline.inline(html), sender_name=setting.name,
-                        headers=headers, setting_id=delivery.setting_id, delivery_id=delivery.id)
+                               setting=setting, family_url=FAMILY_MARK, unsubscribe_url=unsubscribe,
+                               category=CATEGORY_NAMES.get(message.category), lang=language,
+                               direction=text_direction(language))
+    return version.subject, body_text, css_inline.inline(html)
+
+
+def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
+    """The envelope for one delivery: content in its language, personal links, unsubscribe headers.
+
+    The language's body is rendered (and its CSS inlined) once per `cache`; each recipient's own
+    links are then put in place."""
+    message = delivery.message
+    if delivery.channel == "sms":
+        version = message.version(delivery.language) or message.version(message.default_language)
+        return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
+                        delivery_id=delivery.id, body_text=version.sms_text or version.body_text)
+    cache = {} if cache is None else cache
+    key = (message.id, delivery.language)
+    if key not in cache:
+        cache[key] = _email_body(message, delivery.language)
+    subject, text, html = cache[key]
+    family_url = link_url(issue_link(delivery.contact))
+    headers: dict[str, str] = {}
+    text, html = text.replace(FAMILY_MARK, family_url), html.replace(FAMILY_MARK, str(escape(family_url)))
+    if message.is_bulk:
+        unsubscribe = unsubscribe_url(delivery.contact_id, message.category)
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        text, html = text.replace(UNSUBSCRIBE_MARK, unsubscribe), html.replace(UNSUBSCRIBE_MARK, str(escape(unsubscribe)))
+    return Envelope(to=delivery.address, language=delivery.language, subject=subject, body_text=text,
+                    body_html=html, sender_name=message.setting.name, headers=headers,
+                    setting_id=delivery.setting_id, delivery_id=delivery.id)
