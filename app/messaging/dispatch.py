@@ -16,7 +16,7 @@ from sqlalchemy import or_, select, update
 from app.clock import utcnow
 from app.extensions import db
 from app.messaging import outbox, status
-from app.messaging.channels import SendError, get_channel
+from app.messaging.channels import PermanentError, SendError, get_channel
 from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED, URGENT,
                                   ContactProblem, Delivery, Message, SmsOptOut)
 from app.tasks import BULK_PRIORITY, URGENT_PRIORITY, huey, job_context
@@ -118,6 +118,11 @@ def _blocked(delivery: Delivery) -> tuple[str, str] | None:
     return None
 
 
+def _unexpected(exc: Exception) -> SendError:
+    current_app.logger.exception("sending failed unexpectedly")
+    return PermanentError("error", f"Homelink could not prepare or send this message ({exc.__class__.__name__}).")
+
+
 def _fail(delivery: Delivery, error: SendError) -> None:
     status.move(delivery.id, FAILED, reason=error.reason, error=error.detail)
     db.session.add(ContactProblem(setting_id=delivery.setting_id, contact_id=delivery.contact_id,
@@ -151,7 +156,8 @@ def send_one(delivery: Delivery, channels: dict, cache: dict | None = None) -> s
     urgent = delivery.message.urgency == URGENT
     try:
         provider_id = channel.send(render(delivery, cache))
-    except SendError as error:
+    except Exception as exc:  # noqa: BLE001 — a bug must not leave the row stuck or retried for ever
+        error = exc if isinstance(exc, SendError) else _unexpected(exc)
         db.session.rollback()
         delivery = db.session.get(Delivery, delivery.id)
         _retry(delivery, error, urgent) if error.transient else _fail(delivery, error)

@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select, update
 
 from app.clock import utcnow
 from app.extensions import db
-from app.messaging.models import CLAIMED, EXPANDING, QUEUED, SCHEDULED, SENDING, URGENT, Delivery, Message
+from app.messaging.models import CLAIMED, EXPANDING, FAILED, QUEUED, SCHEDULED, SENDING, URGENT, Delivery, Message
 
 STUCK_NOTE = "The worker stopped while sending this; it was sent again and may have arrived twice."
 
@@ -16,11 +16,18 @@ STUCK_NOTE = "The worker stopped while sending this; it was sent again and may h
 def requeue_stuck_sending() -> int:
     """Rows in `sending` longer than SWEEP_SENDING_MINUTES: flag them and put them back in the queue."""
     limit = utcnow() - timedelta(minutes=current_app.config["SWEEP_SENDING_MINUTES"])
+    stuck = (Delivery.status == CLAIMED, Delivery.claimed_at < limit)
+    tries = current_app.config["SEND_MAX_ATTEMPTS"]
+    given_up = db.session.execute(
+        update(Delivery).where(*stuck, Delivery.attempts >= tries)
+        .values(status=FAILED, stuck=True, reason="gave_up", finished_at=utcnow(),
+                error=f"The worker stopped while sending this, {tries} times; it was not tried again.")
+        .execution_options(synchronize_session=False)).rowcount
     result = db.session.execute(
-        update(Delivery).where(Delivery.status == CLAIMED, Delivery.claimed_at < limit)
+        update(Delivery).where(*stuck)
         .values(status=QUEUED, stuck=True, error=STUCK_NOTE, next_attempt_at=None)
         .execution_options(synchronize_session=False))
-    return result.rowcount
+    return result.rowcount + given_up
 
 
 def stuck_queued_ids(batch: int = 1000):

@@ -189,3 +189,32 @@ def test_sweep_reenqueues_rows_whose_job_was_lost(app, make, smtp, queue, frozen
     assert sweep()["requeued"] == 4
     queue.run()
     assert _copies(smtp, contacts) == {1: 4}
+
+
+def test_a_bug_while_rendering_fails_the_row_instead_of_leaving_it_stuck(app, make, smtp, monkeypatch):
+    from app.messaging import render as render_module
+
+    def broken(*args, **kwargs):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(render_module, "render", broken)
+    setting, (c,) = _audience(make, 1)
+    msg = message(setting)
+    send_now(msg.id)
+    row = db.session.scalar(select(Delivery))
+    assert (row.status, row.reason) == ("failed", "error")
+    assert "could not prepare" in row.error
+    assert db.session.get(Message, msg.id).status == "done"
+
+
+def test_a_row_stuck_in_sending_too_often_is_given_up(app, make, smtp, queue, frozen_clock):
+    setting, (c,) = _audience(make, 1)
+    send_now(message(setting).id)
+    queue.run(limit=1)
+    db.session.execute(update(Delivery).values(status="sending", claimed_at=frozen_clock.now,
+                                               attempts=app.config["SEND_MAX_ATTEMPTS"]))
+    db.session.commit()
+    frozen_clock.advance(minutes=app.config["SWEEP_SENDING_MINUTES"] + 1)
+    sweep()
+    row = db.session.scalar(select(Delivery))
+    assert (row.status, row.reason, row.stuck) == ("failed", "gave_up", True)
