@@ -31,12 +31,13 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("worker")
-@click.option("--threads", default=2, show_default=True, help="Worker threads in this process.")
-def worker(threads: int) -> None:
+@click.option("--threads", default=2, show_default=True, help="Workers in this process.")
+@click.option("--processes", is_flag=True, help="Run the workers as processes (one GIL each) instead of threads.")
+def worker(threads: int, processes: bool) -> None:
     """Run a queue worker (sends messages); several may run at once."""
     from app.tasks import run_worker
 
-    run_worker(threads)
+    run_worker(threads, "process" if processes else "thread")
 
 
 @click.command("scheduler")

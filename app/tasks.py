@@ -70,9 +70,9 @@ def register_tasks() -> None:
     from app.messaging import dispatch  # noqa: F401
 
 
-def run_worker(workers: int = 2) -> None:
+def run_worker(workers: int = 2, worker_type: str = "thread") -> None:
     """Run the huey consumer in this process (threads share the app)."""
     register_tasks()
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=False,
+    consumer = huey.create_consumer(workers=workers, worker_type=worker_type, periodic=False,
                                     backoff=1.15, max_delay=2.0, initial_delay=0.1)
     consumer.run()

@@ -6,6 +6,8 @@ a baseline (a bare smtplib loop pushing the same number of pre-rendered messages
 the same number of connections), the worker's peak RSS at N and at SCALE×N, and last the ratio.
 
     .venv/bin/python bench/fanout.py [--n 10000] [--threads 2] [--scale 10]
+
+BENCH_PROCESSES=1 runs the worker's workers as processes instead of threads.
 """
 from __future__ import annotations
 
@@ -122,7 +124,8 @@ def run_app(n: int, threads: int, tmp: Path, sink: Sink) -> tuple[float, int]:
                      MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port)
     with app.app_context():
         message_id = seed(n)
-    worker = subprocess.Popen([str(ROOT / ".venv" / "bin" / "flask"), "worker", "--threads", str(threads)],
+    cmd = [str(ROOT / ".venv" / "bin" / "flask"), "worker", "--threads", str(threads)]
+    worker = subprocess.Popen(cmd + (["--processes"] if os.environ.get("BENCH_PROCESSES") else []),
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     before = sink.count()
     start = time.perf_counter()
