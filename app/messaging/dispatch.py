@@ -125,6 +125,9 @@ def _unexpected(exc: Exception) -> SendError:
 
 def _fail(delivery: Delivery, error: SendError) -> None:
     status.move(delivery.id, FAILED, reason=error.reason, error=error.detail)
+    if error.reason == "sms_opted_out" and not db.session.scalar(select(SmsOptOut.id).where(
+            SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
+        db.session.add(SmsOptOut(setting_id=delivery.setting_id, mobile=delivery.address))
     db.session.add(ContactProblem(setting_id=delivery.setting_id, contact_id=delivery.contact_id,
                                   channel=delivery.channel, reason=error.reason, detail=error.detail,
                                   delivery_id=delivery.id))

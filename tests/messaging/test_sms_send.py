@@ -72,3 +72,23 @@ def test_stop_after_expansion_is_checked_before_any_api_call(make, app, queue):
     queue.run()
     row = db.session.scalar(select(Delivery).where(Delivery.contact_id == c.id))
     assert (row.status, row.reason) == ("suppressed", "sms_stop")
+
+
+def test_twilio_opted_out_error_fails_the_row_and_stops_future_texts(make, app, monkeypatch):
+    from app.messaging.channels.outbox import OutboxChannel
+
+    def refuse(self, envelope):
+        raise classify(TwilioRestException(400, "https://api.twilio.com/x", code=21610))
+
+    monkeypatch.setattr(OutboxChannel, "send", refuse)
+    setting = make.setting()
+    child = make.child(setting)
+    c = make.contact(setting, children=[child], mobile="+447700900107")
+    send_now(message(setting, channels="sms").id)
+    row = db.session.scalar(select(Delivery).where(Delivery.contact_id == c.id))
+    assert (row.status, row.reason) == ("failed", "sms_opted_out")
+    assert db.session.scalar(select(SmsOptOut.mobile)) == "+447700900107"
+    second = message(setting, channels="sms")
+    send_now(second.id)
+    later = db.session.scalar(select(Delivery).where(Delivery.message_id == second.id))
+    assert (later.status, later.reason) == ("suppressed", "sms_stop")
