@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -30,34 +30,36 @@ BAD_ADDRESS = {"email": "invalid_email", "sms": "invalid_mobile"}
 
 
 def _contact_batches(message: Message) -> Iterator[list]:
-    """Yield the audience's contacts in id order, BATCH at a time, with 'has a current child'."""
+    """Yield the audience's contacts in id order, BATCH at a time, with 'has a current child'.
+
+    Keyset pagination on the contact's primary key with correlated EXISTS tests (no GROUP BY), so
+    each batch costs the same however large the audience."""
     today = utcnow().date()
-    current = or_(Child.id.is_(None), Child.leaving_date.is_(None), Child.leaving_date >= today)
-    has_current = func.max(case((current, 1), else_=0)).label("has_current")
     audience = message.audience or {}
-    child_filter = [Child.setting_id == message.setting_id]
-    outer = False
+    # From the contact's own links (index on child_contact.contact_id) to each child by primary key;
+    # a filter on child.setting_id here would make SQLite scan the setting's children per contact.
+    links = (select(ChildContact.id).join(Child, Child.id == ChildContact.child_id)
+             .where(ChildContact.contact_id == Contact.id))
+    current = or_(Child.leaving_date.is_(None), Child.leaving_date >= today)
     if audience.get("rooms"):
-        child_filter.append(Child.room_id.in_(audience["rooms"]))
+        links = links.where(Child.room_id.in_(audience["rooms"]))
     elif audience.get("children"):
-        child_filter.append(Child.id.in_(audience["children"]))
-    elif audience.get("contacts"):
-        outer = True
-    elif not audience.get("all"):
+        links = links.where(Child.id.in_(audience["children"]))
+    elif not (audience.get("contacts") or audience.get("all")):
         return
+    if audience.get("contacts") and not (audience.get("rooms") or audience.get("children")):
+        in_audience = Contact.id.in_(audience["contacts"])
+        has_current = or_(~links.exists(), links.where(current).exists())  # no child at all counts as current
+    else:
+        in_audience = links.exists()
+        has_current = links.where(current).exists()
     base = (
         select(Contact.id, Contact.email, Contact.mobile, Contact.language, Contact.channels,
-               Contact.restricted, has_current)
-        .select_from(Contact)
-        .join(ChildContact, ChildContact.contact_id == Contact.id, isouter=outer)
-        .join(Child, and_(ChildContact.child_id == Child.id, *child_filter), isouter=outer)
-        .where(Contact.setting_id == message.setting_id)
-        .group_by(Contact.id)
+               Contact.restricted, case((has_current, 1), else_=0).label("has_current"))
+        .where(Contact.setting_id == message.setting_id, in_audience)
         .order_by(Contact.id)
         .limit(BATCH)
     )
-    if outer:
-        base = base.where(Contact.id.in_(audience["contacts"]))
     after = 0
     while True:
         rows = db.session.execute(base.where(Contact.id > after)).all()
