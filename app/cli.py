@@ -35,8 +35,12 @@ def init_app(app: Flask) -> None:
 @click.option("--processes", is_flag=True, help="Run the workers as processes (one GIL each) instead of threads.")
 def worker(threads: int, processes: bool) -> None:
     """Run a queue worker (sends messages); several may run at once."""
+    import logging
+
     from app.tasks import run_worker
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    click.echo(f"Worker running with {threads} {'processes' if processes else 'threads'}.")
     run_worker(threads, "process" if processes else "thread")
 
 
