@@ -33,7 +33,7 @@ def make_storage(url: str | None, instance_path: str):
         return MemoryStorage("homelink")
     if url.startswith(("redis://", "rediss://", "unix://")):
         return PriorityRedisStorage("homelink", url=url)
-    if url.startswith(("postgresql://", "postgres://")):
+    if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         return PostgresStorage("homelink", dsn=url.replace("postgresql+psycopg://", "postgresql://"))
     raise ValueError(f"QUEUE_URL not understood: {url!r}")
 
