@@ -18,7 +18,11 @@ def create_message(setting, *, category: str = "general", channels: str = "email
                    versions: dict[str, dict], urgency: str = NORMAL, audience_label: str = "",
                    default_language: str | None = None, scheduled_at: datetime | None = None,
                    expires_at: datetime | None = None, created_by=None) -> Message:
-    """Create a draft (or scheduled) message with one version per language: {lang: {subject, body_text…}}."""
+    """Create a draft (or scheduled) message with one version per language: {lang: {subject, body_text…}}.
+
+    Raises ValueError when there is no version in the default language (everyone's fallback)."""
+    if (default_language or setting.default_language) not in versions:
+        raise ValueError("write the message in the setting's default language first")
     message = Message(
         setting_id=setting.id, category=category, channels=channels, audience=audience,
         audience_label=audience_label, urgency=urgency,

@@ -140,3 +140,11 @@ def test_streams_in_batches(make, family, monkeypatch):
     msg = message(setting)
     sizes = [len(batch) for batch in outbox._contact_batches(msg)]
     assert sizes == [3, 3, 1]
+
+
+def test_a_message_needs_its_default_language(make):
+    from app.messaging.services import create_message
+
+    setting = make.setting()
+    with pytest.raises(ValueError):
+        create_message(setting, audience={"all": True}, versions={"pl": {"subject": "x", "body_text": "y"}})
