@@ -24,8 +24,10 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _register_request_hooks(app)
     _register_error_pages(app)
 
-    from app import cli
+    from app import cli, tasks
 
+    tasks.init_app(app)
+    tasks.register_tasks()
     cli.init_app(app)
     return app
 
@@ -74,10 +76,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
     from app.families.routes import bp as families_bp
     from app.home import bp as home_bp
+    from app.messaging.routes import bp as messaging_bp
+    from app.messaging.webhooks import bp as webhooks_bp
     from app.parents.routes import bp as parents_bp
     from app.settings.routes import bp as settings_bp
 
-    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp):
+    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp):
         app.register_blueprint(bp)
 
 

@@ -1,4 +1,5 @@
-"""Command-line tools: `flask create-setting`, `create-user`, `seed-demo`, `translate …`."""
+"""Command-line tools: `flask create-setting`, `create-user`, `seed-demo`, `import-families`, `translate …`,
+`worker`, `scheduler`."""
 from __future__ import annotations
 
 import re
@@ -28,6 +29,32 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
     app.cli.add_command(import_families)
+    app.cli.add_command(worker)
+    app.cli.add_command(scheduler)
+
+
+@click.command("worker")
+@click.option("--threads", default=2, show_default=True, help="Workers in this process.")
+@click.option("--processes", is_flag=True, help="Run the workers as processes (one GIL each) instead of threads.")
+def worker(threads: int, processes: bool) -> None:
+    """Run a queue worker (sends messages); several may run at once."""
+    import logging
+
+    from app.tasks import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    click.echo(f"Worker running with {threads} {'processes' if processes else 'threads'}.")
+    run_worker(threads, "process" if processes else "thread")
+
+
+@click.command("scheduler")
+def scheduler() -> None:
+    """Run the one scheduler process: the sweep and scheduled messages (never in web workers)."""
+    from app.scheduler import build_scheduler
+    from app.tasks import job_app
+
+    click.echo("Scheduler running: sweep every minute, due messages every 30 seconds.")
+    build_scheduler(job_app()).start()
 
 
 @click.command("create-setting")

@@ -86,7 +86,20 @@ class Config:
 
     # Background work and shared limits.
     QUEUE_URL = _env("QUEUE_URL")  # redis://… or postgresql://…; default: SQLite file in instance/
+    QUEUE_IMMEDIATE = False  # run jobs at once, in process (tests)
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+
+    # Sending (app.messaging): rate caps per channel (shared via RATELIMIT_STORAGE_URI), retries, sweep.
+    EMAIL_RATE = _env("EMAIL_RATE", "50 per second")
+    SMS_RATE = _env("SMS_RATE", "10 per second")
+    SEND_BATCH = int(_env("SEND_BATCH", "50"))
+    SEND_MAX_ATTEMPTS = int(_env("SEND_MAX_ATTEMPTS", "6"))
+    RETRY_BASE_SECONDS = int(_env("RETRY_BASE_SECONDS", "30"))
+    RETRY_CAP_SECONDS = int(_env("RETRY_CAP_SECONDS", "3600"))
+    SWEEP_QUEUED_MINUTES = int(_env("SWEEP_QUEUED_MINUTES", "10"))
+    SWEEP_SENDING_MINUTES = int(_env("SWEEP_SENDING_MINUTES", "15"))
+    URGENT_VALID_MINUTES = int(_env("URGENT_VALID_MINUTES", "60"))
+    SMS_PRICE_PER_SEGMENT = float(_env("SMS_PRICE_PER_SEGMENT", "0.04"))
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     LINK_RATE_LIMIT = _env("LINK_RATE_LIMIT", "30 per minute")
@@ -136,6 +149,9 @@ class TestingConfig(Config):
     MAIL_SERVER = None
     TWILIO_ACCOUNT_SID = None
     QUEUE_URL = "memory://"
+    QUEUE_IMMEDIATE = True
+    EMAIL_RATE = None  # no send caps unless a test sets one
+    SMS_RATE = None
     SERVER_NAME = None
 
 

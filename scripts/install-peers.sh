@@ -13,3 +13,7 @@ want="axe-core@4"
 if [ ! -f .peers/node_modules/axe-core/axe.min.js ]; then
   npm install --silent --no-audit --no-fund --prefix .peers $want >/dev/null
 fi
+# prism      — mock of Twilio's own OpenAPI spec for the SMS tests
+if [ ! -x .peers/node_modules/.bin/prism ]; then
+  npm install --silent --no-audit --no-fund --prefix .peers @stoplight/prism-cli@5 >/dev/null
+fi

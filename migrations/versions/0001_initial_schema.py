@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:42:16.466983
+Create Date: 2026-11-22 22:28:18.268428
 
 """
 from alembic import op
@@ -43,6 +43,18 @@ def upgrade():
     )
     with op.batch_alter_table('room', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_room_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('sms_opt_out',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('mobile', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_sms_opt_out_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sms_opt_out')),
+    sa.UniqueConstraint('setting_id', 'mobile', name='uq_sms_opt_out_setting_mobile')
+    )
+    with op.batch_alter_table('sms_opt_out', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sms_opt_out_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -140,6 +152,31 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_contact_restricted'), ['restricted'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('urgency', sa.String(length=10), nullable=False),
+    sa.Column('channels', sa.String(length=12), nullable=False),
+    sa.Column('default_language', sa.String(length=8), nullable=False),
+    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('audience_label', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('scheduled_at', sa.DateTime(), nullable=True),
+    sa.Column('expires_at', sa.DateTime(), nullable=True),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_message_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_message_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message'))
+    )
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_message_scheduled_at'), ['scheduled_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_status'), ['status'], unique=False)
+
     op.create_table('child_contact',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('child_id', sa.Integer(), nullable=False),
@@ -157,6 +194,60 @@ def upgrade():
     with op.batch_alter_table('child_contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_child_contact_child_id'), ['child_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_child_contact_contact_id'), ['contact_id'], unique=False)
+
+    op.create_table('delivery',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('address', sa.String(length=254), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('fallback', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('reason', sa.String(length=40), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('provider_id', sa.String(length=200), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('stuck', sa.Boolean(), nullable=False),
+    sa.Column('queued_at', sa.DateTime(), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_delivery_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_delivery_message_id_message'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_delivery_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
+    sa.UniqueConstraint('message_id', 'contact_id', 'channel', name='uq_delivery_message_contact_channel')
+    )
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_delivery_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_delivery_message_id'), ['message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_delivery_provider_id'), ['provider_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
+
+    op.create_table('inbound_sms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('from_number', sa.String(length=20), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('keyword', sa.String(length=12), nullable=True),
+    sa.Column('provider_id', sa.String(length=64), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_inbound_sms_contact_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_inbound_sms_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_inbound_sms_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inbound_sms')),
+    sa.UniqueConstraint('provider_id', name=op.f('uq_inbound_sms_provider_id'))
+    )
+    with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inbound_sms_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbound_sms_message_id'), ['message_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inbound_sms_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('link_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -179,21 +270,127 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_link_token_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_link_token_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('message_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('sms_text', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_message_version_message_id_message'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_message_version')),
+    sa.UniqueConstraint('message_id', 'language', name='uq_message_version_language')
+    )
+    with op.batch_alter_table('message_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_message_version_message_id'), ['message_id'], unique=False)
+
+    op.create_table('unsubscribe',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_unsubscribe_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_unsubscribe_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_unsubscribe')),
+    sa.UniqueConstraint('contact_id', 'category', name='uq_unsubscribe_contact_category')
+    )
+    with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unsubscribe_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_unsubscribe_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('contact_problem',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('reason', sa.String(length=40), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('delivery_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('resolved_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_contact_problem_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['delivery_id'], ['delivery.id'], name=op.f('fk_contact_problem_delivery_id_delivery'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_contact_problem_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_problem'))
+    )
+    with op.batch_alter_table('contact_problem', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_problem_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_problem_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('dev_outbox_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('delivery_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('to', sa.String(length=254), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('subject', sa.String(length=200), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=True),
+    sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['delivery.id'], name=op.f('fk_dev_outbox_item_delivery_id_delivery'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_dev_outbox_item_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dev_outbox_item'))
+    )
+    with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_dev_outbox_item_setting_id'), ['setting_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_dev_outbox_item_setting_id'))
+
+    op.drop_table('dev_outbox_item')
+    with op.batch_alter_table('contact_problem', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_problem_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_contact_problem_contact_id'))
+
+    op.drop_table('contact_problem')
+    with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unsubscribe_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_unsubscribe_contact_id'))
+
+    op.drop_table('unsubscribe')
+    with op.batch_alter_table('message_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_message_version_message_id'))
+
+    op.drop_table('message_version')
     with op.batch_alter_table('link_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_link_token_setting_id'))
         batch_op.drop_index(batch_op.f('ix_link_token_contact_id'))
 
     op.drop_table('link_token')
+    with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inbound_sms_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_inbound_sms_message_id'))
+        batch_op.drop_index(batch_op.f('ix_inbound_sms_contact_id'))
+
+    op.drop_table('inbound_sms')
+    with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.drop_index('ix_delivery_status_queued_at')
+        batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_delivery_provider_id'))
+        batch_op.drop_index(batch_op.f('ix_delivery_message_id'))
+        batch_op.drop_index(batch_op.f('ix_delivery_contact_id'))
+
+    op.drop_table('delivery')
     with op.batch_alter_table('child_contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_child_contact_contact_id'))
         batch_op.drop_index(batch_op.f('ix_child_contact_child_id'))
 
     op.drop_table('child_contact')
+    with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_message_status'))
+        batch_op.drop_index(batch_op.f('ix_message_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_message_scheduled_at'))
+
+    op.drop_table('message')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_setting_id'))
         batch_op.drop_index(batch_op.f('ix_contact_restricted'))
@@ -217,6 +414,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_setting_id'))
 
     op.drop_table('user')
+    with op.batch_alter_table('sms_opt_out', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sms_opt_out_setting_id'))
+
+    op.drop_table('sms_opt_out')
     with op.batch_alter_table('room', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 

@@ -1,0 +1,225 @@
+"""The worker side of a send: claim a row, render it in the contact's language, call the channel, record.
+
+Jobs carry delivery ids only. Each row is claimed atomically (queued → sending) and committed before
+the channel is called, so two workers never send one row; a crash after the call can at worst repeat
+the rows in flight, which the sweep flags.
+"""
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from flask import current_app
+from limits import parse, storage, strategies
+from sqlalchemy import or_, select, update
+
+from app.clock import utcnow
+from app.extensions import db
+from app.messaging import outbox, status
+from app.messaging.channels import PermanentError, SendError, get_channel
+from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED, URGENT,
+                                  ContactProblem, Delivery, Message, SmsOptOut)
+from app.tasks import BULK_PRIORITY, URGENT_PRIORITY, huey, job_context
+
+_limiters: dict[str, strategies.MovingWindowRateLimiter] = {}
+
+
+def _rate_limiter() -> strategies.MovingWindowRateLimiter:
+    uri = current_app.config["RATELIMIT_STORAGE_URI"]
+    if uri not in _limiters:
+        _limiters[uri] = strategies.MovingWindowRateLimiter(storage.storage_from_string(uri))
+    return _limiters[uri]
+
+
+CAP_CHUNK = 10
+
+
+def _under_cap(channel: str, budget: dict) -> bool:
+    """Take one send from the channel's shared cap; False when the cap is reached.
+
+    Sends are taken from the shared counter CAP_CHUNK at a time (one at a time near the cap), so a
+    bulk send does not pay a round trip to the counter's storage for every message."""
+    rate = current_app.config.get(f"{channel.upper()}_RATE")
+    if not rate:
+        return True
+    if budget.get(channel, 0) <= 0:
+        item = parse(rate)
+        for cost in (min(CAP_CHUNK, item.amount), 1):
+            if _rate_limiter().hit(item, "send", channel, cost=cost):
+                budget[channel] = cost
+                break
+        else:
+            return False
+    budget[channel] -= 1
+    return True
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Capped exponential backoff with full jitter: base·2^(n−1), at most the cap, times 0.5–1."""
+    config = current_app.config
+    delay = min(config["RETRY_CAP_SECONDS"], config["RETRY_BASE_SECONDS"] * 2 ** max(attempts - 1, 0))
+    return delay * random.uniform(0.5, 1.0)
+
+
+def enqueue(ids: list[int], urgent: bool = False, delay: float = 0) -> None:
+    """Put delivery ids on the queue (urgent ones ahead of any bulk send)."""
+    if ids:
+        send_deliveries_task.schedule(args=(ids,), delay=delay,
+                                      priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
+
+
+def enqueue_message(message_id: int) -> None:
+    """Enqueue every queued row of a message, in batches of SEND_BATCH ids (1 for urgent)."""
+    message = db.session.get(Message, message_id)
+    urgent = message.urgency == URGENT
+    size = 1 if urgent else current_app.config["SEND_BATCH"]
+    for ids in outbox.queued_ids(message_id, batch=size):
+        enqueue(ids, urgent=urgent)
+    from app.messaging.services import finish_if_done
+
+    if finish_if_done(message_id):
+        db.session.commit()
+
+
+def claim(ids: list[int]) -> list[int]:
+    """queued → sending for the given rows that are due, in one atomic UPDATE; returns those claimed.
+
+    Of two workers given the same ids, each row goes to exactly one of them."""
+    now = utcnow()
+    claimed = db.session.scalars(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == QUEUED,
+               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+        .values(status=CLAIMED, claimed_at=now, attempts=Delivery.attempts + 1)
+        .returning(Delivery.id)
+        .execution_options(synchronize_session=False)).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def _release(ids: list[int]) -> None:
+    """Give claimed rows back to the queue untouched (a send cap was reached)."""
+    db.session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == CLAIMED)
+                       .values(status=QUEUED, attempts=Delivery.attempts - 1)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def _blocked(delivery: Delivery) -> tuple[str, str] | None:
+    """A reason found at send time not to send (restricted since, STOP since, validity over)."""
+    message = delivery.message
+    if delivery.contact.restricted:
+        return SUPPRESSED, outbox.RESTRICTED
+    if delivery.channel == "sms" and db.session.scalar(select(SmsOptOut.id).where(
+            SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
+        return SUPPRESSED, outbox.SMS_STOP
+    if message.expires_at is not None and utcnow() > message.expires_at:
+        return EXPIRED, "expired"
+    return None
+
+
+def _unexpected(exc: Exception) -> SendError:
+    current_app.logger.exception("sending failed unexpectedly")
+    return PermanentError("error", f"Homelink could not prepare or send this message ({exc.__class__.__name__}).")
+
+
+def _fail(delivery: Delivery, error: SendError) -> None:
+    status.move(delivery.id, FAILED, reason=error.reason, error=error.detail)
+    if error.reason == "sms_opted_out" and not db.session.scalar(select(SmsOptOut.id).where(
+            SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
+        db.session.add(SmsOptOut(setting_id=delivery.setting_id, mobile=delivery.address))
+    db.session.add(ContactProblem(setting_id=delivery.setting_id, contact_id=delivery.contact_id,
+                                  channel=delivery.channel, reason=error.reason, detail=error.detail,
+                                  delivery_id=delivery.id))
+
+
+def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
+    if delivery.attempts >= current_app.config["SEND_MAX_ATTEMPTS"]:
+        error.reason, error.detail = "gave_up", f"Gave up after {delivery.attempts} tries. {error.detail}"
+        _fail(delivery, error)
+        return
+    delay = backoff_seconds(delivery.attempts)
+    status.move(delivery.id, QUEUED, error=error.detail,
+                next_attempt_at=utcnow() + timedelta(seconds=delay))
+    db.session.commit()
+    enqueue([delivery.id], urgent=urgent, delay=delay)
+
+
+def send_one(delivery: Delivery, channels: dict, cache: dict | None = None) -> str:
+    """Check, render and send one claimed row, then commit its outcome; returns the new status."""
+    from app.messaging.render import render
+
+    blocked = _blocked(delivery)
+    if blocked:
+        status.move(delivery.id, blocked[0], reason=blocked[1])
+        db.session.commit()
+        return blocked[0]
+    channel = channels.get(delivery.channel) or channels.setdefault(delivery.channel,
+                                                                     get_channel(delivery.channel))
+    urgent = delivery.message.urgency == URGENT
+    try:
+        provider_id = channel.send(render(delivery, cache))
+    except Exception as exc:  # noqa: BLE001 — a bug must not leave the row stuck or retried for ever
+        error = exc if isinstance(exc, SendError) else _unexpected(exc)
+        db.session.rollback()
+        delivery = db.session.get(Delivery, delivery.id)
+        _retry(delivery, error, urgent) if error.transient else _fail(delivery, error)
+        db.session.commit()
+        return QUEUED if error.transient else FAILED
+    status.move(delivery.id, SENT, provider_id=provider_id, error=None, reason=None)
+    db.session.commit()
+    return SENT
+
+
+def send_deliveries(ids: list[int]) -> None:
+    """Claim a batch of rows and send them over one connection per channel.
+
+    Each outcome is committed as soon as it is known, so a worker killed mid-batch leaves at most
+    one row sent but not recorded; rows claimed but not reached are requeued by the sweep."""
+    from sqlalchemy.orm import selectinload
+
+    from app.messaging.services import finish_if_done
+
+    claimed = claim(ids)
+    if not claimed:
+        return
+    db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
+    deliveries = db.session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
+                                    .options(selectinload(Delivery.contact),
+                                             selectinload(Delivery.message).selectinload(Message.versions),
+                                             selectinload(Delivery.message).selectinload(Message.setting)))
+    channels: dict = {}
+    cache: dict = {}  # each language's body, rendered once per batch
+    budget: dict = {}  # sends already taken from the shared caps
+    message_ids = set()
+    try:
+        for n, delivery in enumerate(list(deliveries)):
+            if not _under_cap(delivery.channel, budget):
+                rest = claimed[n:]
+                _release(rest)
+                enqueue(rest, urgent=delivery.message.urgency == URGENT, delay=1)
+                break
+            message_ids.add(delivery.message_id)
+            send_one(delivery, channels, cache)
+    finally:
+        for channel in channels.values():
+            channel.close()
+    for message_id in message_ids:
+        finish_if_done(message_id)
+    db.session.commit()
+
+
+@huey.task(name="messaging.send_deliveries")
+def send_deliveries_task(ids: list[int]) -> None:
+    """Queue job: send these delivery rows (ids only)."""
+    with job_context():
+        send_deliveries(ids)
+
+
+@huey.task(name="messaging.expand_message")
+def expand_message_task(message_id: int) -> None:
+    """Queue job: expand a claimed message's audience into rows and enqueue them (id only)."""
+    with job_context():
+        from app.messaging.services import expand_and_enqueue
+
+        expand_and_enqueue(message_id)

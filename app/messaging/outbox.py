@@ -1,0 +1,155 @@
+"""Audience expansion: the ONE place that decides who gets a message, on which channel, in which language.
+
+Restricted ("no legal access") contacts, opt-outs, contacts without a usable address and families whose
+children have all left are written as `suppressed` rows with a reason, so every decision is visible.
+Contacts are read in keyset batches and rows inserted in batches: memory does not grow with the audience.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from sqlalchemy import case, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from app.clock import utcnow
+from app.extensions import db
+from app.families.contact_details import InvalidDetail, normalise_email, normalise_mobile
+from app.families.models import Child, ChildContact, Contact
+from app.messaging.models import QUEUED, SUPPRESSED, Delivery, Message, SmsOptOut, Unsubscribe
+
+BATCH = 1000
+
+# Suppression reasons (codes stored on the row; the report shows plain words for each).
+RESTRICTED = "restricted"
+CHILD_LEFT = "child_left"
+UNSUBSCRIBED = "unsubscribed"
+SMS_STOP = "sms_stop"
+NO_ADDRESS = {"email": "no_email", "sms": "no_mobile"}
+BAD_ADDRESS = {"email": "invalid_email", "sms": "invalid_mobile"}
+
+
+def _contact_batches(message: Message) -> Iterator[list]:
+    """Yield the audience's contacts in id order, BATCH at a time, with 'has a current child'.
+
+    Keyset pagination on the contact's primary key with correlated EXISTS tests (no GROUP BY), so
+    each batch costs the same however large the audience."""
+    today = utcnow().date()
+    audience = message.audience or {}
+    # From the contact's own links (index on child_contact.contact_id) to each child by primary key;
+    # a filter on child.setting_id here would make SQLite scan the setting's children per contact.
+    links = (select(ChildContact.id).join(Child, Child.id == ChildContact.child_id)
+             .where(ChildContact.contact_id == Contact.id))
+    current = or_(Child.leaving_date.is_(None), Child.leaving_date >= today)
+    if audience.get("rooms"):
+        links = links.where(Child.room_id.in_(audience["rooms"]))
+    elif audience.get("children"):
+        links = links.where(Child.id.in_(audience["children"]))
+    elif not (audience.get("contacts") or audience.get("all")):
+        return
+    if audience.get("contacts") and not (audience.get("rooms") or audience.get("children")):
+        in_audience = Contact.id.in_(audience["contacts"])
+        has_current = or_(~links.exists(), links.where(current).exists())  # no child at all counts as current
+    else:
+        in_audience = links.exists()
+        has_current = links.where(current).exists()
+    base = (
+        select(Contact.id, Contact.email, Contact.mobile, Contact.language, Contact.channels,
+               Contact.restricted, case((has_current, 1), else_=0).label("has_current"))
+        .where(Contact.setting_id == message.setting_id, in_audience)
+        .order_by(Contact.id)
+        .limit(BATCH)
+    )
+    after = 0
+    while True:
+        rows = db.session.execute(base.where(Contact.id > after)).all()
+        if not rows:
+            return
+        yield rows
+        after = rows[-1].id
+
+
+def _valid_address(channel: str, raw: str | None, region: str) -> tuple[str | None, str | None]:
+    """(address, None) when usable, else (None, reason code)."""
+    if not raw:
+        return None, NO_ADDRESS[channel]
+    try:
+        return (normalise_email(raw) if channel == "email" else normalise_mobile(raw, region)), None
+    except InvalidDetail:
+        return None, BAD_ADDRESS[channel]
+
+
+def channels_for(message: Message, preference: str) -> list[str]:
+    """The message's channels the contact prefers; all of the message's channels if none match."""
+    wanted = [c for c in message.channel_list if preference in (c, "both")]
+    return wanted or message.channel_list
+
+
+def _rows_for_batch(message: Message, rows: list, languages: set[str], region: str) -> list[dict]:
+    ids = [r.id for r in rows]
+    unsubscribed = set()
+    if message.is_bulk:
+        unsubscribed = set(db.session.scalars(select(Unsubscribe.contact_id).where(
+            Unsubscribe.contact_id.in_(ids), Unsubscribe.category == message.category)))
+    mobiles = [r.mobile for r in rows if r.mobile]
+    stopped = set(db.session.scalars(select(SmsOptOut.mobile).where(
+        SmsOptOut.setting_id == message.setting_id, SmsOptOut.mobile.in_(mobiles)))) if mobiles else set()
+    now = utcnow()
+    out = []
+    for r in rows:
+        language = r.language if r.language in languages else message.default_language
+        for channel in channels_for(message, r.channels):
+            row = {"setting_id": message.setting_id, "message_id": message.id, "contact_id": r.id,
+                   "channel": channel, "language": language, "fallback": language != r.language,
+                   "status": QUEUED, "queued_at": now, "attempts": 0, "stuck": False,
+                   "address": None, "reason": None}
+            address, reason = _valid_address(channel, r.email if channel == "email" else r.mobile, region)
+            if r.restricted:
+                reason = RESTRICTED
+            elif not r.has_current:
+                reason = CHILD_LEFT
+            elif reason is None and channel == "sms" and address in stopped:
+                reason = SMS_STOP
+            elif reason is None and r.id in unsubscribed:
+                reason = UNSUBSCRIBED
+            if reason:
+                row.update(status=SUPPRESSED, reason=reason, finished_at=now, address=None)
+            else:
+                row["address"] = address
+            out.append(row)
+    return out
+
+
+def _insert(rows: list[dict]) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Delivery).on_conflict_do_nothing(
+        index_elements=["message_id", "contact_id", "channel"])
+    db.session.execute(stmt, [dict(r, finished_at=r.get("finished_at")) for r in rows])
+
+
+def expand(message: Message) -> int:
+    """Write the message's delivery rows (idempotent: existing rows are kept); returns rows seen."""
+    languages = {v.language for v in message.versions}
+    if message.default_language not in languages:
+        raise ValueError("the message has no version in its default language")
+    region = message.setting.phone_region or "GB"
+    total = 0
+    for rows in _contact_batches(message):
+        batch = _rows_for_batch(message, rows, languages, region)
+        _insert(batch)
+        total += len(batch)
+    return total
+
+
+def queued_ids(message_id: int, batch: int = BATCH) -> Iterator[list[int]]:
+    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order."""
+    after = 0
+    while True:
+        ids = list(db.session.scalars(
+            select(Delivery.id).where(Delivery.message_id == message_id, Delivery.status == QUEUED,
+                                      Delivery.id > after).order_by(Delivery.id).limit(batch)))
+        if not ids:
+            return
+        yield ids
+        after = ids[-1]

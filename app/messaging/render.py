@@ -1,0 +1,106 @@
+"""Render a delivery for its recipient, inside the recipient's language."""
+from __future__ import annotations
+
+import css_inline
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup, escape
+
+from app.i18n import in_language, text_direction
+from app.messaging.channels.base import Envelope
+from app.messaging.models import Delivery
+from app.parents.links import issue_link, link_url
+
+CATEGORY_NAMES = {
+    "newsletter": _l("newsletters"),
+    "activities": _l("home learning activities"),
+    "workshops": _l("workshop invitations"),
+    "surveys": _l("questionnaires"),
+    "involvement": _l("volunteering and forum news"),
+    "general": _l("general news"),
+}
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+
+
+def unsubscribe_token(contact_id: int, category: str) -> str:
+    """A signed token naming one contact and one category (no expiry: old emails keep working)."""
+    return _serializer().dumps([contact_id, category])
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(contact_id, category) from a token, or None when it was not made by us."""
+    try:
+        contact_id, category = _serializer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(contact_id, int) or category not in CATEGORY_NAMES:
+        return None
+    return contact_id, category
+
+
+def unsubscribe_url(contact_id: int, category: str) -> str:
+    """The one-click unsubscribe URL on the public base URL."""
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return f"{base}/unsubscribe/{unsubscribe_token(contact_id, category)}"
+
+
+def _paragraphs(text: str) -> Markup:
+    parts = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    return Markup("\n").join(Markup("<p>%s</p>") % Markup("<br>").join(escape(line) for line in p.split("\n"))
+                             for p in parts)
+
+
+FAMILY_MARK = "https://homelink.invalid/family-link"
+UNSUBSCRIBE_MARK = "https://homelink.invalid/unsubscribe-link"
+
+
+def _email_body(message, language: str) -> tuple[str, str, str]:
+    """(subject, text, inlined HTML) of a message in one language, with marks where personal links go."""
+    version = message.version(language) or message.version(message.default_language)
+    setting = message.setting
+    unsubscribe = UNSUBSCRIBE_MARK if message.is_bulk else None
+    with in_language(language):
+        footer = [_("Update your details, your language or how we contact you: %(url)s", url=FAMILY_MARK)]
+        if unsubscribe:
+            footer.append(_("To stop receiving %(what)s from %(setting)s: %(url)s",
+                            what=CATEGORY_NAMES[message.category], setting=setting.name, url=unsubscribe))
+        body_text = version.body_text.rstrip() + "\n\n-- \n" + "\n".join(footer) + "\n"
+        body = Markup(version.body_html) if version.body_html else _paragraphs(version.body_text)
+        html = render_template("messaging/email.html", subject=version.subject, body=body,
+                               setting=setting, family_url=FAMILY_MARK, unsubscribe_url=unsubscribe,
+                               category=CATEGORY_NAMES.get(message.category), lang=language,
+                               direction=text_direction(language))
+    return version.subject, body_text, css_inline.inline(html)
+
+
+def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
+    """The envelope for one delivery: content in its language, personal links, unsubscribe headers.
+
+    The language's body is rendered (and its CSS inlined) once per `cache`; each recipient's own
+    links are then put in place."""
+    message = delivery.message
+    if delivery.channel == "sms":
+        version = message.version(delivery.language) or message.version(message.default_language)
+        return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
+                        delivery_id=delivery.id, body_text=version.sms_text or version.body_text)
+    cache = {} if cache is None else cache
+    key = (message.id, delivery.language)
+    if key not in cache:
+        cache[key] = _email_body(message, delivery.language)
+    subject, text, html = cache[key]
+    family_url = link_url(issue_link(delivery.contact))
+    headers: dict[str, str] = {}
+    text, html = text.replace(FAMILY_MARK, family_url), html.replace(FAMILY_MARK, str(escape(family_url)))
+    if message.is_bulk:
+        unsubscribe = unsubscribe_url(delivery.contact_id, message.category)
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        text, html = text.replace(UNSUBSCRIBE_MARK, unsubscribe), html.replace(UNSUBSCRIBE_MARK, str(escape(unsubscribe)))
+    return Envelope(to=delivery.address, language=delivery.language, subject=subject, body_text=text,
+                    body_html=html, sender_name=message.setting.name, headers=headers,
+                    setting_id=delivery.setting_id, delivery_id=delivery.id)

@@ -1,0 +1,98 @@
+"""Use-cases of the outbox: compose a message, start sending it, summarise what happened."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+
+from app.clock import utcnow
+from app.extensions import db
+from app.messaging import outbox
+from app.messaging.models import (DONE, DRAFT, EXPANDING, NORMAL, SCHEDULED, SENDING, URGENT, Delivery,
+                                  Message, MessageVersion)
+from app.tasks import BULK_PRIORITY, URGENT_PRIORITY
+from app.messaging.status import GROUPS
+
+
+def create_message(setting, *, category: str = "general", channels: str = "email", audience: dict,
+                   versions: dict[str, dict], urgency: str = NORMAL, audience_label: str = "",
+                   default_language: str | None = None, scheduled_at: datetime | None = None,
+                   expires_at: datetime | None = None, created_by=None) -> Message:
+    """Create a draft (or scheduled) message with one version per language: {lang: {subject, body_text…}}.
+
+    Raises ValueError when there is no version in the default language (everyone's fallback)."""
+    if (default_language or setting.default_language) not in versions:
+        raise ValueError("write the message in the setting's default language first")
+    message = Message(
+        setting_id=setting.id, category=category, channels=channels, audience=audience,
+        audience_label=audience_label, urgency=urgency,
+        default_language=default_language or setting.default_language,
+        scheduled_at=scheduled_at, expires_at=expires_at,
+        status=SCHEDULED if scheduled_at else DRAFT,
+        created_by_id=created_by.id if created_by else None,
+    )
+    if urgency == URGENT and expires_at is None:
+        from flask import current_app
+
+        start = scheduled_at or utcnow()
+        message.expires_at = start + timedelta(minutes=current_app.config["URGENT_VALID_MINUTES"])
+    message.versions = [MessageVersion(language=lang, **content) for lang, content in versions.items()]
+    db.session.add(message)
+    db.session.flush()
+    return message
+
+
+def claim_message(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
+    """Atomically take a message for sending (draft/scheduled → expanding); True for the one winner."""
+    result = db.session.execute(
+        update(Message).where(Message.id == message_id, Message.status.in_(from_states))
+        .values(status=EXPANDING, started_at=utcnow()).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
+    """Claim a message for sending, commit, and queue the job that expands its audience."""
+    if not claim_message(message_id, from_states):
+        db.session.rollback()
+        return False
+    db.session.commit()
+    from app.messaging.dispatch import expand_message_task
+
+    urgent = db.session.scalar(select(Message.urgency).where(Message.id == message_id)) == URGENT
+    expand_message_task.schedule(args=(message_id,), delay=0,
+                                 priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
+    return True
+
+
+def expand_and_enqueue(message_id: int) -> bool:
+    """Job body: write the delivery rows of a claimed message, commit, put the row ids on the queue."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.status != EXPANDING:
+        return False
+    outbox.expand(message)
+    message.status = SENDING
+    db.session.commit()
+    from app.messaging.dispatch import enqueue_message
+
+    enqueue_message(message_id)
+    return True
+
+
+def counts(message_id: int) -> dict[str, int]:
+    """Rows by status for one message, plus the groups sent / failed / suppressed / pending and total."""
+    rows = db.session.execute(select(Delivery.status, func.count()).where(
+        Delivery.message_id == message_id).group_by(Delivery.status)).all()
+    by_status = {status: n for status, n in rows}
+    summary = {group: sum(by_status.get(s, 0) for s in states) for group, states in GROUPS.items()}
+    summary["total"] = sum(by_status.values())
+    summary["by_status"] = by_status
+    return summary
+
+
+def finish_if_done(message_id: int) -> bool:
+    """Mark a sending message done once no row is pending."""
+    if counts(message_id)["pending"]:
+        return False
+    db.session.execute(update(Message).where(Message.id == message_id, Message.status == SENDING)
+                       .values(status=DONE).execution_options(synchronize_session=False))
+    return True
