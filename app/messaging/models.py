@@ -42,6 +42,9 @@ class Message(TenantMixin, TimestampMixin, db.Model):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # A personal link each recipient gets in place of PERSONAL_LINK in the text (survey, RSVP …).
+    link_purpose: Mapped[str | None] = mapped_column(String(32))
+    link_scope_id: Mapped[int | None] = mapped_column(Integer)
 
     setting = relationship("Setting")
     created_by = relationship("User")

@@ -57,6 +57,19 @@ def _paragraphs(text: str) -> Markup:
 
 FAMILY_MARK = "https://homelink.invalid/family-link"
 UNSUBSCRIBE_MARK = "https://homelink.invalid/unsubscribe-link"
+# Features put this in a message's text where each recipient's own link goes (see Message.link_purpose).
+PERSONAL_LINK = "https://homelink.invalid/personal-link"
+
+
+def _personal_links(delivery: Delivery, text: str) -> dict[str, str]:
+    """Each link mark found in `text`, and this recipient's own URL for it (issued only when used)."""
+    message = delivery.message
+    marks = {}
+    if FAMILY_MARK in text:
+        marks[FAMILY_MARK] = link_url(issue_link(delivery.contact))
+    if PERSONAL_LINK in text and message.link_purpose:
+        marks[PERSONAL_LINK] = link_url(issue_link(delivery.contact, message.link_purpose, message.link_scope_id))
+    return marks
 
 
 def _email_body(message, language: str) -> tuple[str, str, str]:
@@ -86,16 +99,19 @@ def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
     message = delivery.message
     if delivery.channel == "sms":
         version = message.version(delivery.language) or message.version(message.default_language)
+        text = version.sms_text or version.body_text
+        for mark, url in _personal_links(delivery, text).items():
+            text = text.replace(mark, url)
         return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
-                        delivery_id=delivery.id, body_text=version.sms_text or version.body_text)
+                        delivery_id=delivery.id, body_text=text)
     cache = {} if cache is None else cache
     key = (message.id, delivery.language)
     if key not in cache:
         cache[key] = _email_body(message, delivery.language)
     subject, text, html = cache[key]
-    family_url = link_url(issue_link(delivery.contact))
     headers: dict[str, str] = {}
-    text, html = text.replace(FAMILY_MARK, family_url), html.replace(FAMILY_MARK, str(escape(family_url)))
+    for mark, url in _personal_links(delivery, text + html).items():
+        text, html = text.replace(mark, url), html.replace(mark, str(escape(url)))
     if message.is_bulk:
         unsubscribe = unsubscribe_url(delivery.contact_id, message.category)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"

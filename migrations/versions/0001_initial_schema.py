@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:28:18.268428
+Create Date: 2026-11-22 22:31:13.533626
 
 """
 from alembic import op
@@ -165,6 +165,8 @@ def upgrade():
     sa.Column('expires_at', sa.DateTime(), nullable=True),
     sa.Column('started_at', sa.DateTime(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('link_purpose', sa.String(length=32), nullable=True),
+    sa.Column('link_scope_id', sa.Integer(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

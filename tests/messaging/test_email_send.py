@@ -94,3 +94,26 @@ def test_sending_twice_sends_once(make, smtp):
     assert send_now(msg.id)
     assert not send_now(msg.id)
     assert len(smtp.to(en.email)) == 1
+
+
+def test_each_recipient_gets_their_own_personal_link_of_the_message_purpose(app, make, smtp, twilio):
+    from app.messaging.render import PERSONAL_LINK
+    from app.parents import links
+    from app.parents.models import LinkToken
+
+    links.register_purpose(app, "test-purpose", "parents.family")
+    setting = make.setting()
+    child = make.child(setting)
+    a = make.contact(setting, children=[child], channels="email")
+    b = make.contact(setting, children=[child], channels="sms")
+    body = f"Please answer here: {PERSONAL_LINK}"
+    msg = message(setting, channels="both", link_purpose="test-purpose", link_scope_id=42,
+                  versions={"en": {"subject": "Survey", "body_text": body, "sms_text": body}})
+    send_now(msg.id)
+    [mail] = smtp.to(a.email)
+    assert PERSONAL_LINK not in _parts(mail)[0] and PERSONAL_LINK not in _parts(mail)[1]
+    issued = db.session.scalars(select(LinkToken).where(LinkToken.purpose == "test-purpose")).all()
+    assert {(t.contact_id, t.scope_id) for t in issued} == {(a.id, 42), (b.id, 42)}
+    path = _parts(mail)[0].split("Please answer here: http://localhost", 1)[1].split()[0]
+    assert links.find_link(path.removeprefix("/l/")).contact_id == a.id
+    assert db.session.scalar(select(Delivery).where(Delivery.contact_id == b.id)).status == "sent"
