@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 
+from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
 from app.messaging import outbox
@@ -59,10 +60,13 @@ def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
     if not claim_message(message_id, from_states):
         db.session.rollback()
         return False
+    message = db.session.get(Message, message_id)
+    record(message.setting_id, "message.sent", message, category=message.category,
+           audience=message.audience_label or str(message.audience), channels=message.channels)
     db.session.commit()
     from app.messaging.dispatch import expand_message_task
 
-    urgent = db.session.scalar(select(Message.urgency).where(Message.id == message_id)) == URGENT
+    urgent = message.urgency == URGENT
     expand_message_task.schedule(args=(message_id,), delay=0,
                                  priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
     return True

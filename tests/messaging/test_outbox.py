@@ -148,3 +148,20 @@ def test_a_message_needs_its_default_language(make):
     setting = make.setting()
     with pytest.raises(ValueError):
         create_message(setting, audience={"all": True}, versions={"pl": {"subject": "x", "body_text": "y"}})
+
+
+def test_every_send_is_in_the_audit_log_with_who_started_it(app, make):
+    from flask_login import login_user
+
+    from app.audit.models import AuditEntry
+    from app.messaging.services import send_now
+
+    setting = make.setting()
+    make.contact(setting, children=[make.child(setting)])
+    pico = make.user(setting, role="pico", name="Priya Shah")
+    msg = message(setting, created_by=pico)
+    with app.test_request_context():
+        login_user(pico)
+        assert send_now(msg.id)
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "message.sent")).one()
+    assert (entry.object_id, entry.actor_label, entry.detail["category"]) == (msg.id, "Priya Shah", "newsletter")
