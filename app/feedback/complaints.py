@@ -129,7 +129,7 @@ def acknowledge(item: FeedbackItem, actor=None) -> None:
             ofsted_lines(setting),
         ])
 
-    message_id = send_to_parent(item, "Your complaint %(ref)s has been received", body, created_by=actor)
+    message_id = send_to_parent(item, lambda: _("Your complaint %(ref)s has been received", ref=item.reference), body, created_by=actor)
     item = db.session.get(FeedbackItem, item.id)
     item.status = "acknowledged"
     add_step(item, "acknowledged", f"Acknowledgement sent to the parent (message {message_id}).", actor=actor)
@@ -153,7 +153,7 @@ def send_outcome(item: FeedbackItem, outcome: str, translated: str | None, actor
             text = translated if translated and language == language_of_parent else outcome
             return "\n\n".join([text, ofsted_lines(setting)])
 
-        message_id = send_to_parent(item, "The outcome of your complaint %(ref)s", body, created_by=actor)
+        message_id = send_to_parent(item, lambda: _("The outcome of your complaint %(ref)s", ref=item.reference), body, created_by=actor)
         item = db.session.get(FeedbackItem, item.id)
         add_step(item, "letter_sent", f"Outcome letter sent to the parent (message {message_id}).", actor=actor)
     item.outcome_sent_at = utcnow()

@@ -96,12 +96,12 @@ def can_reply(item: FeedbackItem) -> bool:
     return item.contact is not None and not item.anonymous
 
 
-def send_to_parent(item: FeedbackItem, subject: str, paragraphs, created_by=None) -> int:
+def send_to_parent(item: FeedbackItem, subject, paragraphs, created_by=None) -> int:
     """Send a personal message to the item's parent in their language (and the setting's default
     language as everyone's fallback) through the messaging core; returns the message id.
 
-    `subject` is a msgid; `paragraphs(language)` returns the body text for one language, called
-    inside that language so gettext translates it."""
+    `subject()` and `paragraphs(language)` return the heading and the body text, called inside
+    each language so gettext translates them."""
     from app.messaging.services import create_message, send_now
 
     contact = item.contact
@@ -109,7 +109,7 @@ def send_to_parent(item: FeedbackItem, subject: str, paragraphs, created_by=None
     versions = {}
     for language in {contact.language, setting.default_language}:
         with in_language(language):
-            versions[language] = {"subject": _(subject, ref=item.reference or ""),
+            versions[language] = {"subject": subject(),
                                   "body_text": paragraphs(language)}
             versions[language]["sms_text"] = versions[language]["subject"] + "\n" + versions[language]["body_text"]
     message = create_message(setting, category="personal", channels=contact.channels or "both",
@@ -131,7 +131,7 @@ def reply(item: FeedbackItem, text: str, translated: str | None, actor) -> Feedb
     def body(language: str) -> str:
         return translated if translated and language == contact_language else text
 
-    message_id = send_to_parent(item, "A reply to your feedback", body, created_by=actor)
+    message_id = send_to_parent(item, lambda: _("A reply to your feedback"), body, created_by=actor)
     entry = FeedbackReply(setting_id=item.setting_id, item_id=item.id, author_id=actor.id, body=text,
                           message_id=message_id)
     db.session.add(entry)

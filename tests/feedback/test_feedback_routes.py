@@ -29,7 +29,8 @@ def test_every_message_footer_links_to_the_feedback_form(client, make, smtp):
     setting = make.setting()
     contact = make.contact(setting, children=[make.child(setting)], language="pl", channels="email")
     message = create_message(setting, category="newsletter", audience={"all": True},
-                             versions={"en": {"subject": "News", "body_text": "Hello."}})
+                             versions={"en": {"subject": "News", "body_text": "Hello."},
+                                       "pl": {"subject": "Wiadomości", "body_text": "Dzień dobry."}})
     send_now(message.id)
     [got] = smtp.to(contact.email)
     text = body(got)
