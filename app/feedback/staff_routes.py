@@ -222,15 +222,15 @@ def _register_csv(items) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["reference", "received", "parent", "how", "owner", "due", "outcome sent", "outcome",
-                     "steps"])
+                     "complaint", "steps"])
     for item in items:
         steps = " | ".join(f"{s.at.isoformat(timespec='minutes')} {s.kind} ({s.author_label}): {s.text}"
                            for s in item.steps)
         writer.writerow([item.reference, item.complaint_at.isoformat(timespec="minutes"),
-                         item.contact.full_name if item.contact else (item.given_name or ""), item.route,
+                         _csv_safe(item.contact.full_name if item.contact else (item.given_name or "")), item.route,
                          item.owner.name if item.owner else "", complaints.due_date(item).isoformat(),
                          item.outcome_sent_at.isoformat(timespec="minutes") if item.outcome_sent_at else "",
-                         _csv_safe(item.outcome or ""), _csv_safe(steps)])
+                         _csv_safe(item.outcome or ""), _csv_safe(item.body), _csv_safe(steps)])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=complaints-register.csv"})
 
