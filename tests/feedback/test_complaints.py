@@ -235,3 +235,9 @@ def test_manager_keeps_ofsted_details_on_the_setting_page(client, make, login_as
     assert (setting.ofsted_phone, setting.ofsted_email) == ("0300 999 9999", "new@ofsted.example")
     with client.application.test_request_context():
         assert "0300 999 9999" in complaints.ofsted_lines(setting)
+
+
+def test_the_scheduler_runs_the_complaint_reminders(app):
+    from app.scheduler import build_scheduler
+
+    assert "complaint_reminders" in {job.id for job in build_scheduler(app).get_jobs()}

@@ -125,3 +125,11 @@ def test_staff_of_another_setting_get_404(client, make, login_as):
     login_as(make.user(mine, role="manager"))
     assert client.get(f"/staff/feedback/{item.id}").status_code == 404
     assert "Secret words" not in client.get("/staff/feedback").get_data(as_text=True)
+
+
+def test_notice_board_poster_has_the_public_address_and_a_qr_code(client, make, login_as):
+    setting = make.setting(slug="acorn")
+    login_as(make.user(setting, role="practitioner"))
+    page = client.get("/staff/feedback/poster").get_data(as_text=True)
+    assert "http://localhost/feedback/acorn" in page
+    assert "<svg" in page and 'aria-label="QR code of the feedback form"' in page
