@@ -96,9 +96,28 @@ class OutcomeForm(FlaskForm):
 
 
 class SummaryForm(FlaskForm):
-    """'You said, we did': a summary of changes made from parents' feedback."""
+    """'You said, we did': a summary of changes made from parents' feedback, in the setting's
+    language, with optional versions in other languages (fields `text_<code>`)."""
 
     text = TextAreaField(_sl("You said, we did"), validators=[_text], render_kw={"rows": 8})
+
+    def translations(self) -> list:
+        """The optional fields, one per other language."""
+        return [f for name, f in self._fields.items() if name.startswith("text_")]
+
+
+def summary_form(default_language: str) -> SummaryForm:
+    """A SummaryForm with an optional text field for every language but the setting's own."""
+    from app.config import LANGUAGES
+
+    class Form(SummaryForm):
+        pass
+
+    for code, name in LANGUAGES.items():
+        if code != default_language:
+            setattr(Form, f"text_{code}", TextAreaField(name, validators=[_optional_text],
+                                                        render_kw={"rows": 5, "lang": code}))
+    return Form()
 
 
 class RegisterForm(FlaskForm):

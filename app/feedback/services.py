@@ -142,18 +142,20 @@ def reply(item: FeedbackItem, text: str, translated: str | None, actor) -> Feedb
     return entry
 
 
-def you_said_we_did(setting, text: str, actor) -> int:
-    """Send the PICO's 'You said, we did' summary to every family (messaging core, category general)."""
+def you_said_we_did(setting, texts: dict[str, str], actor) -> int:
+    """Send the PICO's 'You said, we did' summary to every family (messaging core, category general):
+    `texts` maps language codes to the summary; the setting's own language is required (the fallback)."""
     from app.messaging.services import create_message, send_now
 
-    text = check_text(text)
     versions = {}
-    for language in {setting.default_language}:
+    for language, text in texts.items():
+        if not (text or "").strip():
+            continue
         with in_language(language):
-            versions[language] = {"subject": _("You said, we did"), "body_text": text}
+            versions[language] = {"subject": _("You said, we did"), "body_text": check_text(text)}
     message = create_message(setting, category="general", channels="email", audience={"all": True},
                              versions=versions, audience_label="All families", created_by=actor)
-    record(setting.id, "feedback.you_said_we_did", message, actor=actor)
+    record(setting.id, "feedback.you_said_we_did", message, actor=actor, languages=sorted(versions))
     db.session.commit()
     send_now(message.id)
     return message.id

@@ -15,7 +15,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.families.models import Contact
 from app.feedback import complaints, services
-from app.feedback.forms import LogForm, OutcomeForm, RegisterForm, ReplyForm, StepForm, SummaryForm, TriageForm
+from app.feedback.forms import (LogForm, OutcomeForm, RegisterForm, ReplyForm, StepForm, TriageForm,
+                                 summary_form)
 from app.feedback.models import KINDS, ROUTES, STATUSES, FeedbackItem
 from app.feedback.routes import bp
 from app.i18n import _s
@@ -244,9 +245,12 @@ def _csv_safe(value: str) -> str:
 @role_required(MANAGER, PICO)
 def you_said_we_did():
     """The PICO publishes a summary of changes made from feedback to every family."""
-    form = SummaryForm()
+    setting = current_user.setting
+    form = summary_form(setting.default_language)
     if form.validate_on_submit():
-        services.you_said_we_did(current_user.setting, form.text.data, current_user)
+        texts = {setting.default_language: form.text.data}
+        texts.update({f.name.removeprefix("text_"): f.data for f in form.translations()})
+        services.you_said_we_did(setting, texts, current_user)
         flash(_s("'You said, we did' is on its way to every family."), "success")
         return redirect(url_for("feedback.inbox"))
     return render_template("feedback/you_said.html", form=form)

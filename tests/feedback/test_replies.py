@@ -58,19 +58,31 @@ def test_bad_reply_rerenders_with_the_error(client, make, login_as):
     assert "Please remove code or web tags" in response.get_data(as_text=True)
 
 
-def test_you_said_we_did_goes_to_every_family(client, make, login_as, smtp):
+def test_you_said_we_did_goes_to_every_family_in_their_language_when_written(client, make, login_as, smtp):
     setting = make.setting()
     child = make.child(setting)
-    families = [make.contact(setting, children=[child], channels="email") for _ in range(3)]
+    english, polish, urdu = (make.contact(setting, children=[child], channels="email", language=lang)
+                             for lang in ("en", "pl", "ur"))
     login_as(make.user(setting, role="pico"))
-    response = client.post("/staff/feedback/you-said-we-did",
-                           data={"text": "You asked for later pick-up on Fridays: from January we close at 6pm."})
+    response = client.post("/staff/feedback/you-said-we-did", data={
+        "text": "You asked for later pick-up on Fridays: from January we close at 6pm.",
+        "text_pl": "Prosiliście o późniejszy odbiór w piątki: od stycznia zamykamy o 18:00."})
     assert response.status_code == 302
-    for contact in families:
-        [got] = smtp.to(contact.email)
-        assert got["Subject"] == "You said, we did"
-        assert "we close at 6pm" in body(got)
+    [got] = smtp.to(english.email)
+    assert got["Subject"] == "You said, we did" and "we close at 6pm" in body(got)
+    [got] = smtp.to(polish.email)
+    assert got["Subject"] == "Wy mówiliście, my zrobiliśmy" and "zamykamy o 18:00" in body(got)
+    [got] = smtp.to(urdu.email)  # no Urdu version: the setting's own language
+    assert "we close at 6pm" in body(got)
     assert db.session.scalars(select(FeedbackItem)).all() == []
+
+
+def test_you_said_we_did_needs_the_settings_own_language(client, make, login_as, smtp):
+    setting = make.setting()
+    login_as(make.user(setting, role="manager"))
+    response = client.post("/staff/feedback/you-said-we-did", data={"text": "", "text_pl": "Tylko po polsku"})
+    assert response.status_code == 200 and "Please write your message." in response.get_data(as_text=True)
+    assert smtp.messages == []
 
 
 def test_practitioners_cannot_publish_you_said_we_did(client, make, login_as):
