@@ -1,6 +1,8 @@
 """Feedback arrives from the family page, the message footer link, the public form and staff."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app.extensions import db
@@ -133,3 +135,26 @@ def test_notice_board_poster_has_the_public_address_and_a_qr_code(client, make, 
     page = client.get("/staff/feedback/poster").get_data(as_text=True)
     assert "http://localhost/feedback/acorn" in page
     assert "<svg" in page and 'aria-label="QR code of the feedback form"' in page
+
+
+def test_no_text_a_visitor_types_breaks_the_public_form(client, make):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    make.setting(slug="acorn")
+    db.session.commit()
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(kind=st.sampled_from(["comment", "concern", "nonsense", ""]), text=st.text(max_size=300),
+           name=st.text(max_size=200))
+    def check(kind, text, name):
+        from app.extensions import limiter
+
+        limiter.reset()
+        response = send(client, "/feedback/acorn", kind=kind, body=text, given_name=name)
+        assert response.status_code == 200  # accepted, or refused with a message: never a 500
+
+    check()
+    for item in _items():
+        assert item.body == item.body.strip() and item.body and len(item.body) <= 4000
+        assert not re.search(r"<[a-zA-Z/!?]", item.body)
