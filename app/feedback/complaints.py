@@ -14,6 +14,7 @@ from app.extensions import db
 from app.feedback.models import (COMPLAINT_DAYS, REMINDER_DAYS, ComplaintReminder, ComplaintStep,
                                  FeedbackItem)
 from app.feedback.services import Refused, check_text, send_to_parent
+from app.i18n import _s
 from app.security import MANAGER
 
 
@@ -138,9 +139,9 @@ def acknowledge(item: FeedbackItem, actor=None) -> None:
 def send_outcome(item: FeedbackItem, outcome: str, translated: str | None, actor) -> None:
     """Record the outcome, send it to the parent with Ofsted's details, and record the letter."""
     if not item.is_complaint:
-        raise Refused("Only a complaint has an outcome.")
+        raise Refused(_s("Only a complaint has an outcome."))
     if item.outcome_sent_at is not None:
-        raise Refused("The outcome of this complaint has already been sent.")
+        raise Refused(_s("The outcome of this complaint has already been sent."))
     outcome = check_text(outcome)
     translated = check_text(translated) if (translated or "").strip() else None
     add_step(item, "outcome", outcome, actor=actor)

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.feedback.models import MAX_TEXT, STATUSES
+from app.feedback.models import MAX_TEXT
 from app.feedback.services import Refused, check_text
 from app.i18n import _sl
 
@@ -66,7 +66,8 @@ class LogForm(FlaskForm):
 class TriageForm(FlaskForm):
     """Status, owner and a staff translation of the original."""
 
-    status = SelectField(_sl("Status"), choices=[(s, s.replace("_", " ").capitalize()) for s in STATUSES])
+    status = SelectField(_sl("Status"), choices=[("new", _sl("New")), ("acknowledged", _sl("Acknowledged")),
+                                                ("in_progress", _sl("In progress")), ("closed", _sl("Closed"))])
     owner_id = SelectField(_sl("Owner"), coerce=int)
     translation = TextAreaField(_sl("Translation (for staff)"), validators=[Optional(), Length(max=MAX_TEXT)],
                                 render_kw={"rows": 4})

@@ -11,7 +11,7 @@ from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
 from app.feedback.models import ANONYMOUS_KINDS, KINDS, MAX_TEXT, STATUSES, FeedbackItem, FeedbackReply
-from app.i18n import in_language
+from app.i18n import _s, in_language
 
 # Markup or script a parent's text never needs: tags, javascript: URLs, inline event handlers.
 _CODE = re.compile(r"<[a-zA-Z/!?]|javascript\s*:|\bon[a-z]+\s*=", re.IGNORECASE)
@@ -123,7 +123,7 @@ def reply(item: FeedbackItem, text: str, translated: str | None, actor) -> Feedb
     """Reply to the parent by their channel and language: the staff text (or its translation into
     the parent's language) under a translated heading."""
     if not can_reply(item):
-        raise Refused("This feedback has no parent to reply to.")
+        raise Refused(_s("This feedback has no parent to reply to."))
     text = check_text(text)
     translated = check_text(translated) if (translated or "").strip() else None
     contact_language = item.contact.language

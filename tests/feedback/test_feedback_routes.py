@@ -144,7 +144,7 @@ def test_no_text_a_visitor_types_breaks_the_public_form(client, make):
     make.setting(slug="acorn")
     db.session.commit()
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(kind=st.sampled_from(["comment", "concern", "nonsense", ""]), text=st.text(max_size=300),
            name=st.text(max_size=200))
     def check(kind, text, name):
