@@ -72,7 +72,8 @@ class ComplaintStep(TenantMixin, db.Model):
     """One step of the complaints procedure, with its time and author. Append-only."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id", ondelete="RESTRICT"), index=True)
+    # No ON DELETE: a complaint with a record cannot be deleted on its own (only with its setting).
+    item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

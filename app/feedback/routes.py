@@ -67,7 +67,7 @@ def family_feedback():
 @limiter.limit(SUBMIT_LIMIT, methods=["POST"], key_func=_post_limit_key)
 def public(slug: str):
     """The public form (QR code on the notice board): an optional name, nothing else asked."""
-    setting = db.session.scalar(select(Setting).where(Setting.slug == slug))
+    setting = db.session.scalar(select(Setting).where(Setting.slug == slug)) if slug.isprintable() else None
     if setting is None:
         abort(404)
     g.setting = setting

@@ -10,11 +10,19 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
-from app.feedback.models import ANONYMOUS_KINDS, KINDS, MAX_TEXT, STATUSES, FeedbackItem, FeedbackReply
+from app.feedback.models import ANONYMOUS_KINDS, KINDS, MAX_TEXT, ROUTES, STATUSES, FeedbackItem, FeedbackReply
 from app.i18n import _s, in_language
 
 # Markup or script a parent's text never needs: tags, javascript: URLs, inline event handlers.
 _CODE = re.compile(r"<[a-zA-Z/!?]|javascript\s*:|\bon[a-z]+\s*=", re.IGNORECASE)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str | None) -> str:
+    """Text without control characters (NUL cannot be stored in PostgreSQL), stripped."""
+    return _CONTROL.sub("", text or "").strip()
 
 
 class Refused(ValueError):
@@ -23,7 +31,7 @@ class Refused(ValueError):
 
 def check_text(text: str | None) -> str:
     """The text, stripped; Refused when empty, oversize or carrying markup/script."""
-    text = (text or "").strip()
+    text = clean(text)
     if not text:
         raise Refused(_("Please write your message."))
     if len(text) > MAX_TEXT:
@@ -44,7 +52,7 @@ def submit(setting_id: int, *, kind: str, body: str, route: str, language: str |
     item = FeedbackItem(setting_id=setting_id, kind=kind, route=route, body=check_text(body),
                         language=language, anonymous=anonymous,
                         contact_id=None if anonymous or contact is None else contact.id,
-                        given_name=None if anonymous else ((given_name or "").strip()[:120] or None),
+                        given_name=None if anonymous else (clean(given_name)[:120] or None),
                         logged_by_id=logged_by.id if logged_by else None,
                         received_at=received_at or utcnow(), status="new")
     db.session.add(item)
@@ -64,7 +72,7 @@ def inbox(setting_id: int, *, status: str | None = None, kind: str | None = None
         query = query.where(FeedbackItem.kind == kind)
     if owner_id:
         query = query.where(FeedbackItem.owner_id == owner_id)
-    if route:
+    if route in ROUTES:
         query = query.where(FeedbackItem.route == route)
     if only_for is not None:
         query = query.where((FeedbackItem.owner_id == only_for.id) | (FeedbackItem.logged_by_id == only_for.id))
@@ -81,7 +89,7 @@ def update_triage(item: FeedbackItem, *, status: str, owner_id: int | None, tran
     if owner_id != item.owner_id:
         item.owner_id = owner_id
         changed.append("owner")
-    translation = (translation or "").strip() or None
+    translation = clean(translation) or None
     if translation != item.translation:
         item.translation = translation
         changed.append("translation")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:35:45.778958
+Create Date: 2026-11-22 23:03:26.593572
 
 """
 from alembic import op
@@ -371,7 +371,7 @@ def upgrade():
     sa.Column('author_label', sa.String(length=200), nullable=False),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_complaint_step_author_id_user'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['item_id'], ['feedback_item.id'], name=op.f('fk_complaint_step_item_id_feedback_item'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['item_id'], ['feedback_item.id'], name=op.f('fk_complaint_step_item_id_feedback_item')),
     sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_complaint_step_setting_id_setting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_step'))
     )

@@ -158,3 +158,10 @@ def test_no_text_a_visitor_types_breaks_the_public_form(client, make):
     for item in _items():
         assert item.body == item.body.strip() and item.body and len(item.body) <= 4000
         assert not re.search(r"<[a-zA-Z/!?]", item.body)
+
+
+def test_odd_addresses_and_filters_are_not_errors(client, make, login_as):
+    setting = make.setting()
+    assert client.get("/feedback/%00").status_code == 404
+    login_as(make.user(setting, role="manager"))
+    assert client.get("/staff/feedback?route=%00&status=%00&kind=x&owner=abc").status_code == 200
