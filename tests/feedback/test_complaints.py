@@ -242,3 +242,19 @@ def test_the_scheduler_runs_the_complaint_reminders(app):
     from app.scheduler import build_scheduler
 
     assert "complaint_reminders" in {job.id for job in build_scheduler(app).get_jobs()}
+
+
+def test_a_complaint_with_a_record_cannot_be_deleted_alone_but_goes_with_its_setting(make):
+    from sqlalchemy.exc import IntegrityError
+
+    from app.settings.models import Setting
+
+    item = _complaint(make)
+    setting_id = item.setting_id
+    with pytest.raises((IntegrityError, AppendOnlyError)):
+        db.session.execute(FeedbackItem.__table__.delete().where(FeedbackItem.id == item.id))
+        db.session.flush()
+    db.session.rollback()
+    db.session.execute(Setting.__table__.delete().where(Setting.id == setting_id))
+    db.session.commit()
+    assert db.session.scalars(select(ComplaintStep)).all() == []
