@@ -78,7 +78,8 @@ def _email_body(message, language: str) -> tuple[str, str, str]:
     setting = message.setting
     unsubscribe = UNSUBSCRIBE_MARK if message.is_bulk else None
     with in_language(language):
-        footer = [_("Update your details, your language or how we contact you: %(url)s", url=FAMILY_MARK)]
+        footer = [_("Update your details, your language or how we contact you: %(url)s", url=FAMILY_MARK),
+                  _("Tell us what you think: %(url)s", url=FAMILY_MARK + "#feedback")]
         if unsubscribe:
             footer.append(_("To stop receiving %(what)s from %(setting)s: %(url)s",
                             what=CATEGORY_NAMES[message.category], setting=setting.name, url=unsubscribe))

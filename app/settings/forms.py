@@ -24,6 +24,10 @@ class SettingForm(FlaskForm):
     email = EmailField(_sl("Email address parents write to"),
                        validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
     address = TextAreaField(_sl("Address"), validators=[Optional(), Length(max=1000)])
+    ofsted_phone = StringField(_sl("Ofsted's phone number"), validators=[Optional(), Length(max=32)])
+    ofsted_email = EmailField(_sl("Ofsted's email address"),
+                              validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    ofsted_address = TextAreaField(_sl("Ofsted's postal address"), validators=[Optional(), Length(max=1000)])
     default_language = SelectField(_sl("Default language"), choices=list(LANGUAGES.items()))
     timezone = SelectField(_sl("Time zone"))
     phone_region = StringField(_sl("Country for local phone numbers (two letters, GB for the UK)"),

@@ -20,6 +20,10 @@ class Setting(TimestampMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     address: Mapped[str | None] = mapped_column(Text)
+    # How parents contact Ofsted: told in every complaint acknowledgement and outcome.
+    ofsted_phone: Mapped[str | None] = mapped_column(String(32), default="0300 123 1231")
+    ofsted_email: Mapped[str | None] = mapped_column(String(254), default="enquiries@ofsted.gov.uk")
+    ofsted_address: Mapped[str | None] = mapped_column(Text, default="Ofsted, Piccadilly Gate, Store Street, Manchester M1 2WD")
 
     def __repr__(self) -> str:
         return f"<Setting {self.slug}>"

@@ -11,7 +11,8 @@ from app.security import MANAGER, role_required
 from app.settings.forms import SettingForm
 
 bp = Blueprint("settings", __name__, template_folder="templates")
-FIELDS = ("name", "phone", "email", "address", "default_language", "timezone", "phone_region")
+FIELDS = ("name", "phone", "email", "address", "default_language", "timezone", "phone_region",
+          "ofsted_phone", "ofsted_email", "ofsted_address")
 
 
 @bp.route("/setting", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:31:13.533626
+Create Date: 2026-11-22 23:09:31.321727
 
 """
 from alembic import op
@@ -28,6 +28,9 @@ def upgrade():
     sa.Column('phone', sa.String(length=32), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('address', sa.Text(), nullable=True),
+    sa.Column('ofsted_phone', sa.String(length=32), nullable=True),
+    sa.Column('ofsted_email', sa.String(length=254), nullable=True),
+    sa.Column('ofsted_address', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_setting')),
@@ -230,6 +233,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
 
+    op.create_table('feedback_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('route', sa.String(length=16), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=True),
+    sa.Column('translation', sa.Text(), nullable=True),
+    sa.Column('anonymous', sa.Boolean(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('given_name', sa.String(length=120), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('logged_by_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('is_complaint', sa.Boolean(), nullable=False),
+    sa.Column('reference', sa.String(length=20), nullable=True),
+    sa.Column('complaint_at', sa.DateTime(), nullable=True),
+    sa.Column('outcome_sent_at', sa.DateTime(), nullable=True),
+    sa.Column('outcome', sa.Text(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_feedback_item_contact_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['logged_by_id'], ['user.id'], name=op.f('fk_feedback_item_logged_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_id'], ['user.id'], name=op.f('fk_feedback_item_owner_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_feedback_item_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_item')),
+    sa.UniqueConstraint('setting_id', 'reference', name='uq_feedback_reference')
+    )
+    with op.batch_alter_table('feedback_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_item_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_item_is_complaint'), ['is_complaint'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_item_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_item_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_item_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_item_status'), ['status'], unique=False)
+
     op.create_table('inbound_sms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=True),
@@ -302,6 +342,43 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unsubscribe_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unsubscribe_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('complaint_reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('seen_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['feedback_item.id'], name=op.f('fk_complaint_reminder_item_id_feedback_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_complaint_reminder_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_complaint_reminder_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_reminder')),
+    sa.UniqueConstraint('item_id', 'day', 'user_id', name='uq_complaint_reminder')
+    )
+    with op.batch_alter_table('complaint_reminder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_reminder_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_reminder_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_reminder_user_id'), ['user_id'], unique=False)
+
+    op.create_table('complaint_step',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('author_label', sa.String(length=200), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_complaint_step_author_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['feedback_item.id'], name=op.f('fk_complaint_step_item_id_feedback_item')),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_complaint_step_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_step'))
+    )
+    with op.batch_alter_table('complaint_step', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_step_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_step_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('contact_problem',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -340,11 +417,34 @@ def upgrade():
     with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dev_outbox_item_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('feedback_reply',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('sent_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_feedback_reply_author_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['item_id'], ['feedback_item.id'], name=op.f('fk_feedback_reply_item_id_feedback_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_feedback_reply_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_feedback_reply_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_reply'))
+    )
+    with op.batch_alter_table('feedback_reply', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_feedback_reply_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_feedback_reply_setting_id'), ['setting_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('feedback_reply', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_reply_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_reply_item_id'))
+
+    op.drop_table('feedback_reply')
     with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dev_outbox_item_setting_id'))
 
@@ -354,6 +454,17 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contact_problem_contact_id'))
 
     op.drop_table('contact_problem')
+    with op.batch_alter_table('complaint_step', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_step_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_step_item_id'))
+
+    op.drop_table('complaint_step')
+    with op.batch_alter_table('complaint_reminder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_reminder_user_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_reminder_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_reminder_item_id'))
+
+    op.drop_table('complaint_reminder')
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unsubscribe_setting_id'))
         batch_op.drop_index(batch_op.f('ix_unsubscribe_contact_id'))
@@ -374,6 +485,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_inbound_sms_contact_id'))
 
     op.drop_table('inbound_sms')
+    with op.batch_alter_table('feedback_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_feedback_item_status'))
+        batch_op.drop_index(batch_op.f('ix_feedback_item_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_item_received_at'))
+        batch_op.drop_index(batch_op.f('ix_feedback_item_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_feedback_item_is_complaint'))
+        batch_op.drop_index(batch_op.f('ix_feedback_item_contact_id'))
+
+    op.drop_table('feedback_item')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_status_queued_at')
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))

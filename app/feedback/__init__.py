@@ -1,0 +1,1 @@
+"""Feedback, suggestions, concerns and complaints (with the 28-day complaints record)."""
