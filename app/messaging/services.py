@@ -63,10 +63,10 @@ def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
     message = db.session.get(Message, message_id)
     record(message.setting_id, "message.sent", message, category=message.category,
            audience=message.audience_label or str(message.audience), channels=message.channels)
+    urgent = message.urgency == URGENT
     db.session.commit()
     from app.messaging.dispatch import expand_message_task
 
-    urgent = message.urgency == URGENT
     expand_message_task.schedule(args=(message_id,), delay=0,
                                  priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
     return True
