@@ -6,10 +6,12 @@ from flask import Flask
 
 SWEEP_SECONDS = 60
 DUE_SECONDS = 30
+ALERT_SECONDS = 15
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A blocking scheduler running the sweep and the due-message check inside the app."""
+    from app.alerts.escalation import escalate_due
     from app.messaging.sweep import send_due, sweep
     from app.tasks import job_context
 
@@ -25,5 +27,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(in_app(sweep), "interval", seconds=SWEEP_SECONDS, id="sweep",
                       max_instances=1, coalesce=True)
     scheduler.add_job(in_app(send_due), "interval", seconds=DUE_SECONDS, id="send_due",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(in_app(escalate_due), "interval", seconds=ALERT_SECONDS, id="alerts",
                       max_instances=1, coalesce=True)
     return scheduler
