@@ -71,6 +71,7 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.alerts import notice_routes  # noqa: F401  (manager pages register on alerts.bp)
     from app.alerts.routes import bp as alerts_bp
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp

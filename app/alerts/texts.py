@@ -62,7 +62,7 @@ def illness_versions(setting, illness, room_names: str) -> dict[str, dict]:
         with in_language(language):
             subject = _("Health notice from %(setting)s: %(illness)s", setting=setting.name, illness=name)
             lead = _("There has been a case of %(illness)s in %(rooms)s at %(setting)s. "
-                     "Please look out for the signs below and keep your child at home if they are unwell.",
+                     "Please look out for signs of it and keep your child at home if they are unwell.",
                      illness=name, rooms=room_names, setting=setting.name)
             call = _("Questions? Call us on %(phone)s.", phone=setting.phone or "-")
         body = "\n\n".join(p for p in (lead, look_for.strip(), call) if p)
