@@ -16,6 +16,7 @@ ACTIVE = (OPEN, ON_WAY)
 # Kinds of step in an alert's record.
 RAISED, SENT, ESCALATED, REPLY, MARKED_ON_WAY, MARKED_COLLECTED, MARKED_CANCELLED, LIMIT, FAULT, FALLBACK = (
     "raised", "sent", "escalated", "reply", "on_way", "collected", "cancelled", "limit", "fault", "fallback")
+KEYWORD = "keyword"  # a STOP / START / HELP text during the alert: shown, but not an answer
 
 
 class AlertOptions(TenantMixin, db.Model):

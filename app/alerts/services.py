@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.alerts import texts
 from app.alerts.models import (ACTIVE, COLLECTED, CANCELLED, MARKED_CANCELLED, MARKED_COLLECTED,
-                               MARKED_ON_WAY, ON_WAY, OPEN, RAISED, REPLY, SENT, FAULT, Alert, AlertEvent,
+                               KEYWORD, MARKED_ON_WAY, ON_WAY, OPEN, RAISED, REPLY, SENT, FAULT, Alert, AlertEvent,
                                AlertOptions)
 from app.clock import utcnow
 from app.extensions import db
@@ -157,7 +157,9 @@ def raise_alert(child: Child, actor) -> tuple[Alert, list[int]]:
     except IntegrityError:
         return open_alert_for(child), []
     _event(alert, RAISED, actor, f"raised for {child.full_name}")
-    ids = send_wave(alert, 1, actor)
+    ids: list[int] = []
+    while not ids and alert.wave < len(waves(child)):  # nobody reachable in a group: the next one at once
+        ids = send_wave(alert, alert.wave + 1, actor)
     if not any(reach(link).reachable for group in waves(child) for link in group):
         _event(alert, FAULT, actor, "no contact can be reached by text or email")
     db.session.flush()
@@ -183,8 +185,10 @@ def attach_inbound(inbound) -> AlertEvent | None:
                Alert.status.in_(ACTIVE)).order_by(Alert.raised_at.desc()).limit(1))
     if alert is None:
         return None
-    detail = inbound.body if inbound.keyword != "STOP" else f"{inbound.body} (texted STOP: email only from now)"
-    return _event(alert, REPLY, None, detail, contact_id=inbound.contact_id, inbound_id=inbound.id)
+    if inbound.keyword:
+        detail = f"{inbound.body} (texted STOP: email only from now)" if inbound.keyword == "STOP" else inbound.body
+        return _event(alert, KEYWORD, None, detail, contact_id=inbound.contact_id, inbound_id=inbound.id)
+    return _event(alert, REPLY, None, inbound.body, contact_id=inbound.contact_id, inbound_id=inbound.id)
 
 
 def _close(alert: Alert, status: str, actor) -> None:
@@ -239,4 +243,4 @@ def mark_cancelled(alert: Alert, actor, reason: str = "") -> None:
 
 def replies(alert: Alert) -> list[AlertEvent]:
     """The texts contacts sent during the alert, newest first."""
-    return sorted((e for e in alert.events if e.kind == REPLY), key=lambda e: e.id, reverse=True)
+    return sorted((e for e in alert.events if e.kind in (REPLY, KEYWORD)), key=lambda e: e.id, reverse=True)

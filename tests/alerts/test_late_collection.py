@@ -142,3 +142,27 @@ def test_incident_record_is_complete(family, login_as, client, twilio, frozen_cl
         assert text in record
     listing = client.get(f"/alerts/child/{family['child'].id}").get_data(as_text=True)
     assert f"/alerts/{alert.id}/record" in listing
+
+
+def test_stop_text_is_shown_but_does_not_stop_escalation(family, login_as, client, twilio, frozen_clock,
+                                                          twilio_token):
+    login_as(family["practitioner"])
+    _raise(client, family["child"])
+    alert = db.session.scalar(select(Alert))
+    inbound(client, twilio_token, {"From": "+447700900202", "Body": "STOP", "MessageSid": "SM9"})
+    assert "email only" in client.get(f"/alerts/{alert.id}/live").get_data(as_text=True)
+    frozen_clock.advance(minutes=10)
+    escalate_due()
+    assert "Gran" in {r[0] for r in _rows()}
+
+
+def test_a_group_nobody_can_reach_is_skipped_at_once(make, login_as, client, twilio):
+    setting = make.setting()
+    room = make.room(setting)
+    child = make.child(setting, room=room)
+    make.contact(setting, children=[child], first_name="Nophone", mobile=None, email=None)
+    make.contact(setting, children=[child], first_name="Aunt", parental_responsibility=False, priority=2)
+    login_as(make.user(setting, role="practitioner", room=room))
+    client.post(f"/alerts/raise/{child.id}")
+    assert ("Aunt", "sms", "sent", "en") in _rows()
+    assert "Late-collection records" in client.get(f"/children/{child.id}").get_data(as_text=True)
