@@ -5,8 +5,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.alerts.models import ESCALATED, FALLBACK, LIMIT, OPEN, REPLY, ACTIVE, SENT, Alert, AlertEvent
-from app.alerts.services import _event, options_for, reach, send_wave, waves
+from app.alerts.models import ACTIVE, ESCALATED, FALLBACK, LIMIT, OPEN, REPLY, SENT, Alert
+from app.alerts import texts
+from app.alerts.services import add_step, options_for, reach, send_wave, template_values, waves
 from app.clock import utcnow
 from app.extensions import db
 from app.messaging.models import FAILED, QUEUED, UNDELIVERED, URGENT, Delivery
@@ -42,16 +43,13 @@ def _email_fallback(alert: Alert) -> list[int]:
              if link.contact_id in failed - emailed and reach(link).email]
     if not links:
         return []
-    from app.alerts.services import _values
-    from app.alerts import texts
-
     options = options_for(alert.child.setting)
     message = create_message(alert.child.setting, category="alert", channels="email", urgency=URGENT,
                              audience={"contacts": [link.contact_id for link in links]},
-                             versions=texts.alert_versions(options.templates, _values(alert, options)),
+                             versions=texts.alert_versions(options.templates, template_values(alert, options)),
                              audience_label=f"Late collection: {alert.child.first_name}")
     names = ", ".join(link.contact.full_name for link in links)
-    _event(alert, FALLBACK, None, f"text failed, emailed instead: {names}", message_id=message.id)
+    add_step(alert, FALLBACK, None, f"text failed, emailed instead: {names}", message_id=message.id)
     return [message.id]
 
 
@@ -62,7 +60,7 @@ def tick_alert(alert: Alert) -> list[int]:
     ids = _email_fallback(alert)
     if alert.limit_reached_at is None and now >= alert.raised_at + timedelta(minutes=options.limit_minutes):
         alert.limit_reached_at = now
-        _event(alert, LIMIT, None, f"{options.limit_minutes} minutes passed: the non-collection procedure applies")
+        add_step(alert, LIMIT, None, f"{options.limit_minutes} minutes passed: the non-collection procedure applies")
     heard = any(e.kind == REPLY for e in alert.events)
     due = alert.last_wave_at is None or now >= alert.last_wave_at + timedelta(minutes=options.escalate_minutes)
     if alert.status == OPEN and not heard and due and alert.wave < len(waves(alert.child)):

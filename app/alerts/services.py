@@ -99,14 +99,16 @@ def reach(link: ChildContact) -> Reach:
     return Reach(link=link, mobile=mobile, email=email, stopped=stopped)
 
 
-def _event(alert: Alert, kind: str, actor=None, detail: str = "", **kw) -> AlertEvent:
+def add_step(alert: Alert, kind: str, actor=None, detail: str = "", **kw) -> AlertEvent:
+    """Append one step to the alert's record, timed now."""
     event = AlertEvent(setting_id=alert.setting_id, alert=alert, kind=kind, at=utcnow(),
                        actor_id=actor.id if actor else None, detail=detail, **kw)
     db.session.add(event)
     return event
 
 
-def _values(alert: Alert, options: AlertOptions) -> dict:
+def template_values(alert: Alert, options: AlertOptions) -> dict:
+    """The values the message text may use: child's first name, setting, phone, closing time."""
     setting = alert.child.setting
     return {"child": alert.child.first_name, "setting": setting.name, "phone": setting.phone or "-",
             "closing": options.closing_time}
@@ -119,7 +121,7 @@ def send_wave(alert: Alert, number: int, actor=None, kind: str = SENT) -> list[i
         return []
     reaches = [reach(link) for link in groups[number - 1]]
     options = options_for(alert.child.setting)
-    versions = texts.alert_versions(options.templates, _values(alert, options))
+    versions = texts.alert_versions(options.templates, template_values(alert, options))
     ids = []
     for channel, chosen in (("sms", [r for r in reaches if r.by_sms]), ("email", [r for r in reaches if r.by_email])):
         if not chosen:
@@ -128,7 +130,7 @@ def send_wave(alert: Alert, number: int, actor=None, kind: str = SENT) -> list[i
                                  audience={"contacts": [r.contact.id for r in chosen]}, versions=versions,
                                  audience_label=f"Late collection: {alert.child.first_name}", created_by=actor)
         names = ", ".join(r.contact.full_name for r in chosen)
-        _event(alert, kind, actor, f"wave {number} by {channel}: {names}", message_id=message.id)
+        add_step(alert, kind, actor, f"wave {number} by {channel}: {names}", message_id=message.id)
         ids.append(message.id)
     alert.wave, alert.last_wave_at = number, utcnow()
     return ids
@@ -156,12 +158,12 @@ def raise_alert(child: Child, actor) -> tuple[Alert, list[int]]:
             db.session.flush()
     except IntegrityError:
         return open_alert_for(child), []
-    _event(alert, RAISED, actor, f"raised for {child.full_name}")
+    add_step(alert, RAISED, actor, f"raised for {child.full_name}")
     ids: list[int] = []
     while not ids and alert.wave < len(waves(child)):  # nobody reachable in a group: the next one at once
         ids = send_wave(alert, alert.wave + 1, actor)
     if not any(reach(link).reachable for group in waves(child) for link in group):
-        _event(alert, FAULT, actor, "no contact can be reached by text or email")
+        add_step(alert, FAULT, actor, "no contact can be reached by text or email")
     db.session.flush()
     return alert, ids
 
@@ -187,8 +189,8 @@ def attach_inbound(inbound) -> AlertEvent | None:
         return None
     if inbound.keyword:
         detail = f"{inbound.body} (texted STOP: email only from now)" if inbound.keyword == "STOP" else inbound.body
-        return _event(alert, KEYWORD, None, detail, contact_id=inbound.contact_id, inbound_id=inbound.id)
-    return _event(alert, REPLY, None, inbound.body, contact_id=inbound.contact_id, inbound_id=inbound.id)
+        return add_step(alert, KEYWORD, None, detail, contact_id=inbound.contact_id, inbound_id=inbound.id)
+    return add_step(alert, REPLY, None, inbound.body, contact_id=inbound.contact_id, inbound_id=inbound.id)
 
 
 def _close(alert: Alert, status: str, actor) -> None:
@@ -201,7 +203,7 @@ def mark_on_way(alert: Alert, actor, who: str = "") -> None:
     if alert.status != OPEN:
         return
     alert.status = ON_WAY
-    _event(alert, MARKED_ON_WAY, actor, who or "on their way")
+    add_step(alert, MARKED_ON_WAY, actor, who or "on their way")
 
 
 def collector_links(child: Child) -> list[ChildContact]:
@@ -229,7 +231,7 @@ def mark_collected(alert: Alert, actor, link: ChildContact | None, other_name: s
     _close(alert, COLLECTED, actor)
     alert.collected_by = name[:200]
     note = "authorised" if authorised else "not on the authorised list; collection password confirmed"
-    _event(alert, MARKED_COLLECTED, actor, f"collected by {name} ({note})",
+    add_step(alert, MARKED_COLLECTED, actor, f"collected by {name} ({note})",
            contact_id=link.contact_id if link else None)
     return None
 
@@ -238,7 +240,7 @@ def mark_cancelled(alert: Alert, actor, reason: str = "") -> None:
     """Close the alert as raised in error (or resolved otherwise)."""
     if alert.is_active:
         _close(alert, CANCELLED, actor)
-        _event(alert, MARKED_CANCELLED, actor, reason.strip()[:500] or "cancelled")
+        add_step(alert, MARKED_CANCELLED, actor, reason.strip()[:500] or "cancelled")
 
 
 def replies(alert: Alert) -> list[AlertEvent]:
