@@ -71,6 +71,8 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.alerts import notice_routes  # noqa: F401  (manager pages register on alerts.bp)
+    from app.alerts.routes import bp as alerts_bp
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
@@ -84,7 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.feedback.routes import bp as feedback_bp
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
-               feedback_bp):
+               feedback_bp, alerts_bp):
         app.register_blueprint(bp)
 
 

@@ -6,4 +6,5 @@ from app.parents.models import LinkToken  # noqa: F401
 from app.settings.models import Setting  # noqa: F401
 from app.messaging.models import (ContactProblem, Delivery, DevOutboxItem, InboundSms,  # noqa: F401
                                   Message, MessageVersion, SmsOptOut, Unsubscribe)
+from app.alerts.models import Alert, AlertEvent, AlertOptions, Illness  # noqa: F401
 from app.feedback.models import ComplaintReminder, ComplaintStep, FeedbackItem, FeedbackReply  # noqa: F401

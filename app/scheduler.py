@@ -7,10 +7,13 @@ from flask import Flask
 SWEEP_SECONDS = 60
 DUE_SECONDS = 30
 REMINDER_MINUTES = 60  # complaint reminders (days 14, 21, 26): safe to re-run, selects by state
+ALERT_SECONDS = 15
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A blocking scheduler running the sweep and the due-message check inside the app."""
+    from app.alerts.escalation import escalate_due
+    from app.feedback.complaints import send_reminders
     from app.messaging.sweep import send_due, sweep
     from app.tasks import job_context
 
@@ -27,8 +30,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       max_instances=1, coalesce=True)
     scheduler.add_job(in_app(send_due), "interval", seconds=DUE_SECONDS, id="send_due",
                       max_instances=1, coalesce=True)
-    from app.feedback.complaints import send_reminders
-
     scheduler.add_job(in_app(send_reminders), "interval", minutes=REMINDER_MINUTES, id="complaint_reminders",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(in_app(escalate_due), "interval", seconds=ALERT_SECONDS, id="alerts",
                       max_instances=1, coalesce=True)
     return scheduler

@@ -12,6 +12,8 @@ from app.messaging.models import (DELIVERED, FAILED, SENT, UNDELIVERED, ContactP
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "YES", "UNSTOP"}
 HELP_WORDS = {"HELP", "INFO"}
+# Features that want each inbound text as it is recorded (alerts attach replies): fn(InboundSms).
+INBOUND_HOOKS: list = []
 
 # Twilio delivery error codes, in plain English for staff.
 CALLBACK_ERRORS = {
@@ -85,9 +87,14 @@ def receive(from_number: str, body: str, sid: str | None) -> tuple[str | None, l
         elif word == "START":
             db.session.execute(delete(SmsOptOut).where(SmsOptOut.setting_id == setting_id,
                                                        SmsOptOut.mobile == from_number))
+    received = []
     for n, contact in enumerate(c for c in contacts if not c.restricted):
-        db.session.add(InboundSms(setting_id=contact.setting_id, contact_id=contact.id,
-                                  message_id=_last_sms_message_id(contact.id), from_number=from_number,
-                                  body=body[:2000], keyword=word, provider_id=sid if n == 0 else None))
+        received.append(InboundSms(setting_id=contact.setting_id, contact_id=contact.id,
+                                   message_id=_last_sms_message_id(contact.id), from_number=from_number,
+                                   body=body[:2000], keyword=word, provider_id=sid if n == 0 else None))
+        db.session.add(received[-1])
     db.session.flush()
+    for hook in INBOUND_HOOKS:
+        for item in received:
+            hook(item)
     return word, contacts

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:09:31.321727
+Create Date: 2026-11-22 23:12:49.462591
 
 """
 from alembic import op
@@ -36,6 +36,35 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_setting')),
     sa.UniqueConstraint('slug', name=op.f('uq_setting_slug'))
     )
+    op.create_table('alert_options',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('escalate_minutes', sa.Integer(), nullable=False),
+    sa.Column('limit_minutes', sa.Integer(), nullable=False),
+    sa.Column('closing_time', sa.String(length=5), nullable=False),
+    sa.Column('manager_phone', sa.String(length=32), nullable=True),
+    sa.Column('duty_line', sa.String(length=32), nullable=True),
+    sa.Column('templates', sa.JSON(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_alert_options_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_options')),
+    sa.UniqueConstraint('setting_id', name='uq_alert_options_setting')
+    )
+    with op.batch_alter_table('alert_options', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_options_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('illness',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('names', sa.JSON(), nullable=False),
+    sa.Column('guidance', sa.JSON(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_illness_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_illness')),
+    sa.UniqueConstraint('setting_id', 'name', name='uq_illness_setting_name')
+    )
+    with op.batch_alter_table('illness', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_illness_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -181,6 +210,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_message_scheduled_at'), ['scheduled_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_status'), ['status'], unique=False)
+
+    op.create_table('alert',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=False),
+    sa.Column('open_child_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('raised_by_id', sa.Integer(), nullable=True),
+    sa.Column('raised_at', sa.DateTime(), nullable=False),
+    sa.Column('wave', sa.Integer(), nullable=False),
+    sa.Column('last_wave_at', sa.DateTime(), nullable=True),
+    sa.Column('limit_reached_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('collected_by', sa.String(length=200), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['child_id'], ['child.id'], name=op.f('fk_alert_child_id_child'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['user.id'], name=op.f('fk_alert_closed_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['raised_by_id'], ['user.id'], name=op.f('fk_alert_raised_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_alert_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert')),
+    sa.UniqueConstraint('open_child_id', name='uq_alert_open_child')
+    )
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_child_id'), ['child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_status'), ['status'], unique=False)
 
     op.create_table('child_contact',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -342,6 +397,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unsubscribe_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unsubscribe_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('alert_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('alert_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('inbound_id', sa.Integer(), nullable=True),
+    sa.Column('detail', sa.Text(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_alert_event_actor_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['alert_id'], ['alert.id'], name=op.f('fk_alert_event_alert_id_alert'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_alert_event_contact_id_contact'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['inbound_id'], ['inbound_sms.id'], name=op.f('fk_alert_event_inbound_id_inbound_sms'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_alert_event_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_alert_event_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_alert_event')),
+    sa.UniqueConstraint('inbound_id', name=op.f('uq_alert_event_inbound_id'))
+    )
+    with op.batch_alter_table('alert_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_alert_event_alert_id'), ['alert_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_event_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('complaint_reminder',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -465,6 +544,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_complaint_reminder_item_id'))
 
     op.drop_table('complaint_reminder')
+    with op.batch_alter_table('alert_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_event_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_alert_event_alert_id'))
+
+    op.drop_table('alert_event')
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unsubscribe_setting_id'))
         batch_op.drop_index(batch_op.f('ix_unsubscribe_contact_id'))
@@ -507,6 +591,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_child_contact_child_id'))
 
     op.drop_table('child_contact')
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_status'))
+        batch_op.drop_index(batch_op.f('ix_alert_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_alert_child_id'))
+
+    op.drop_table('alert')
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_status'))
         batch_op.drop_index(batch_op.f('ix_message_setting_id'))
@@ -544,5 +634,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('illness', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_illness_setting_id'))
+
+    op.drop_table('illness')
+    with op.batch_alter_table('alert_options', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_alert_options_setting_id'))
+
+    op.drop_table('alert_options')
     op.drop_table('setting')
     # ### end Alembic commands ###
