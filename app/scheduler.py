@@ -6,6 +6,7 @@ from flask import Flask
 
 SWEEP_SECONDS = 60
 DUE_SECONDS = 30
+REMINDER_SECONDS = 300
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
@@ -25,5 +26,9 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(in_app(sweep), "interval", seconds=SWEEP_SECONDS, id="sweep",
                       max_instances=1, coalesce=True)
     scheduler.add_job(in_app(send_due), "interval", seconds=DUE_SECONDS, id="send_due",
+                      max_instances=1, coalesce=True)
+    from app.workshops.services import send_due_reminders
+
+    scheduler.add_job(in_app(send_due_reminders), "interval", seconds=REMINDER_SECONDS, id="workshop_reminders",
                       max_instances=1, coalesce=True)
     return scheduler
