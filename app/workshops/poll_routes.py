@@ -165,14 +165,7 @@ def poll_answer(poll_id: int):
     given = polls.answers_of(poll, contact)
     errors = set()
     if request.method == "POST":
-        from flask_wtf.csrf import validate_csrf
-        from wtforms import ValidationError
-
-        try:
-            validate_csrf(request.form.get("csrf_token"))
-        except ValidationError:
-            return link_problem("session", 400)
-        if poll.closed:
+        if poll.closed:  # (CSRF is checked app-wide by CSRFProtect)
             flash(_("This poll is closed. Thank you."), "error")
         else:
             given = {s.id: request.form.get(f"slot-{s.id}", "") for s in poll.slots}
