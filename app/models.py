@@ -7,3 +7,5 @@ from app.settings.models import Setting  # noqa: F401
 from app.messaging.models import (ContactProblem, Delivery, DevOutboxItem, InboundSms,  # noqa: F401
                                   Message, MessageVersion, SmsOptOut, Unsubscribe)
 from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, WorkshopText  # noqa: F401
+from app.involvement.models import (ForumMeeting, ForumMember, InterestSignup, Opportunity,  # noqa: F401
+                                    SkillOffer, VolunteerSignup, VolunteerSlot)

@@ -31,4 +31,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
 
     scheduler.add_job(in_app(send_due_reminders), "interval", seconds=REMINDER_SECONDS, id="workshop_reminders",
                       max_instances=1, coalesce=True)
+    from app.involvement.services import send_volunteer_reminders
+
+    scheduler.add_job(in_app(send_volunteer_reminders), "interval", seconds=REMINDER_SECONDS,
+                      id="volunteer_reminders", max_instances=1, coalesce=True)
     return scheduler

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:41:01.051179
+Create Date: 2026-11-22 22:48:29.239212
 
 """
 from alembic import op
@@ -33,6 +33,37 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_setting')),
     sa.UniqueConstraint('slug', name=op.f('uq_setting_slug'))
     )
+    op.create_table('forum_meeting',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('all_parents', sa.Boolean(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_forum_meeting_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_meeting'))
+    )
+    with op.batch_alter_table('forum_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_forum_meeting_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('opportunity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('open', sa.Boolean(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_opportunity_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunity'))
+    )
+    with op.batch_alter_table('opportunity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_opportunity_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -122,6 +153,19 @@ def upgrade():
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('volunteer_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('opportunity_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.Column('needed', sa.Integer(), nullable=False),
+    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['opportunity_id'], ['opportunity.id'], name=op.f('fk_volunteer_slot_opportunity_id_opportunity'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_slot'))
+    )
+    with op.batch_alter_table('volunteer_slot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_slot_opportunity_id'), ['opportunity_id'], unique=False)
 
     op.create_table('workshop_text',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -301,6 +345,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
 
+    op.create_table('forum_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('role', sa.String(length=60), nullable=False),
+    sa.Column('term_start', sa.Date(), nullable=True),
+    sa.Column('term_end', sa.Date(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_forum_member_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_forum_member_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_member')),
+    sa.UniqueConstraint('setting_id', 'contact_id', name='uq_forum_member_contact')
+    )
+    with op.batch_alter_table('forum_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_forum_member_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_forum_member_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('inbound_sms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=True),
@@ -321,6 +384,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inbound_sms_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_sms_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_sms_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('interest_signup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_interest_signup_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_interest_signup_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interest_signup'))
+    )
+    with op.batch_alter_table('interest_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interest_signup_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interest_signup_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('link_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -403,6 +480,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rsvp_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvp_workshop_id'), ['workshop_id'], unique=False)
 
+    op.create_table('skill_offer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('skills', sa.Text(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_skill_offer_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_skill_offer_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_skill_offer')),
+    sa.UniqueConstraint('setting_id', 'contact_id', name='uq_skill_offer_contact')
+    )
+    with op.batch_alter_table('skill_offer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_skill_offer_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_skill_offer_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('unsubscribe',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -417,6 +510,21 @@ def upgrade():
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_unsubscribe_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unsubscribe_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('volunteer_signup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_volunteer_signup_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['volunteer_slot.id'], name=op.f('fk_volunteer_signup_slot_id_volunteer_slot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_signup')),
+    sa.UniqueConstraint('slot_id', 'contact_id', name='uq_volunteer_signup_slot_contact')
+    )
+    with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_signup_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_signup_slot_id'), ['slot_id'], unique=False)
 
     op.create_table('contact_problem',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -470,11 +578,21 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contact_problem_contact_id'))
 
     op.drop_table('contact_problem')
+    with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_signup_slot_id'))
+        batch_op.drop_index(batch_op.f('ix_volunteer_signup_contact_id'))
+
+    op.drop_table('volunteer_signup')
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unsubscribe_setting_id'))
         batch_op.drop_index(batch_op.f('ix_unsubscribe_contact_id'))
 
     op.drop_table('unsubscribe')
+    with op.batch_alter_table('skill_offer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_skill_offer_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_skill_offer_contact_id'))
+
+    op.drop_table('skill_offer')
     with op.batch_alter_table('rsvp', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rsvp_workshop_id'))
         batch_op.drop_index(batch_op.f('ix_rsvp_setting_id'))
@@ -495,12 +613,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_link_token_contact_id'))
 
     op.drop_table('link_token')
+    with op.batch_alter_table('interest_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interest_signup_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_interest_signup_contact_id'))
+
+    op.drop_table('interest_signup')
     with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_sms_setting_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_sms_message_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_sms_contact_id'))
 
     op.drop_table('inbound_sms')
+    with op.batch_alter_table('forum_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_forum_member_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_forum_member_contact_id'))
+
+    op.drop_table('forum_member')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_status_queued_at')
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))
@@ -547,6 +675,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workshop_text_workshop_id'))
 
     op.drop_table('workshop_text')
+    with op.batch_alter_table('volunteer_slot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_slot_opportunity_id'))
+
+    op.drop_table('volunteer_slot')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_setting_id'))
 
@@ -567,5 +699,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('opportunity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_opportunity_setting_id'))
+
+    op.drop_table('opportunity')
+    with op.batch_alter_table('forum_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_forum_meeting_setting_id'))
+
+    op.drop_table('forum_meeting')
     op.drop_table('setting')
     # ### end Alembic commands ###
