@@ -89,3 +89,48 @@ def test_parent_answers_a_meeting_time_poll(page, live_server, language):
     assert_accessible(page, "poll saved")
     with live_server.context():
         assert sorted(a.answer for a in db.session.scalars(select(PollAnswer))) == ["cant", "could", "works"]
+
+
+def _involve_link(live_server, language):
+    from app.involvement.models import Opportunity, VolunteerSlot
+
+    with live_server.data() as make:
+        setting = make.setting(name="Acorn Nursery")
+        contact = make.contact(setting, children=[make.child(setting)], language=language)
+        start = (utcnow() + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
+        opportunity = Opportunity(setting_id=setting.id, title="Trip to the farm", description="Walk with a group.")
+        opportunity.slots = [VolunteerSlot(starts_at=start, ends_at=start + timedelta(hours=2), needed=2)]
+        db.session.add(opportunity)
+        db.session.flush()
+        return link_url(issue_link(contact, "involve"))
+
+
+@pytest.mark.parametrize("language", ["en", "bn"])
+def test_parent_signs_up_to_volunteer_joins_the_forum_and_offers_skills(page, live_server, language):
+    from app.involvement.models import ForumMember, InterestSignup, SkillOffer, VolunteerSignup
+
+    page.goto(_involve_link(live_server, language))
+    assert page.url.endswith("/involved")
+    t = lambda s, **kw: live_server.text(s, language, **kw)  # noqa: E731
+    assert page.get_by_role("heading", level=1).inner_text() == t("Get involved")
+    assert_accessible(page, "involvement page")
+    page.get_by_role("button", name=t("I can help")).click()
+    assert page.get_by_role("status").inner_text() == t("Thank you for offering to help. We will confirm with you soon.")
+    assert page.get_by_role("button", name=t("I can no longer help")).is_visible()
+    page.get_by_role("button", name=t("Ask to join the forum")).click()
+    assert page.get_by_text(t("You have asked to join. We will be in touch.")).is_visible()
+    page.get_by_role("button", name=t("Tell me")).click()  # empty topic
+    assert page.get_by_role("alert").is_visible()
+    assert page.locator("#interest-topic-error").inner_text() == t("Please write a topic.")
+    assert_accessible(page, "involvement with an error")
+    page.get_by_label(t("Tell me when there is a course or workshop on:")).fill("Sleep")
+    page.get_by_role("button", name=t("Tell me")).click()
+    page.get_by_label(t("Skills or interests you could share with the children")).fill("Cooking")
+    page.get_by_role("button", name=t("Save my skills")).click()
+    assert page.get_by_role("status").inner_text() == t("Thank you. Your skills are saved.")
+    assert_accessible(page, "involvement saved")
+    with live_server.context():
+        assert db.session.scalar(select(VolunteerSignup)).status == "offered"
+        assert db.session.scalar(select(ForumMember)).status == "pending"
+        assert db.session.scalar(select(InterestSignup)).topic == "Sleep"
+        assert db.session.scalar(select(SkillOffer)).skills == "Cooking"
