@@ -200,12 +200,21 @@ def rsvp(workshop_id: int):
             answer=form.answer.data, adults=form.adults.data or 0, children=form.children.data or 0,
             creche_places=form.creche_places.data or 0, interpreter_language=form.interpreter.data or None,
             access_needs=(form.access_needs.data or "").strip(), note=(form.note.data or "").strip())
-        rsvp, messages = services.answer(workshop, contact, data)
-        db.session.commit()
-        for message_id in messages:
-            notices.start(message_id)
-        flash(_saved_text(rsvp), "success")
-        return redirect(url_for("workshops.rsvp", workshop_id=workshop.id))
+        try:
+            rsvp, messages = services.answer(workshop, contact, data)
+        except services.RsvpRefused as refused:
+            db.session.rollback()
+            if refused.reason != "over_capacity":
+                flash(_closed_text(refused.reason), "error")
+                return redirect(url_for("workshops.rsvp", workshop_id=workshop.id))
+            form.adults.errors = [_("Sorry, there are not enough places left for that many adults. "
+                                    "Your booking is unchanged.")]
+        else:
+            db.session.commit()
+            for message_id in messages:
+                notices.start(message_id)
+            flash(_saved_text(rsvp), "success")
+            return redirect(url_for("workshops.rsvp", workshop_id=workshop.id))
     other = current is not None and current.contact_id != contact.id
     return render_template("workshops/rsvp.html", workshop=workshop, text=workshop.text(contact.language),
                            form=form, current=current, closed=closed, closed_text=_closed_text(closed) if closed else "",

@@ -15,7 +15,8 @@ from app.workshops.models import (CANCELLED, CONFIRMED, DECLINED, MAYBE, NO, OPE
 
 
 class RsvpRefused(Exception):
-    """An answer that cannot be stored: `reason` is closed, cancelled, finished or over_capacity."""
+    """An answer that cannot be stored: `reason` is closed, cancelled, finished or over_capacity (a
+    booked party asking for more places than are left)."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -116,12 +117,15 @@ def answer(workshop: Workshop, contact: Contact, data: RsvpData) -> tuple[Rsvp, 
         raise RsvpRefused(refused)
     rsvp = rsvp_for(workshop, contact)
     before = (rsvp.answer, rsvp.place, rsvp.adults) if rsvp else None
+    coming = data.answer in (YES, MAYBE)
+    if (coming and rsvp is not None and rsvp.place == CONFIRMED and workshop.capacity is not None
+            and places_taken(workshop, excluding=rsvp) + data.adults > workshop.capacity):
+        raise RsvpRefused("over_capacity")  # a booked family asking for more places than are left keeps its booking
     if rsvp is None:
         rsvp = Rsvp(setting_id=workshop.setting_id, workshop_id=workshop.id, party=party_of(workshop, contact))
         workshop.rsvps.append(rsvp)
     rsvp.contact_id = contact.id
     rsvp.answer = data.answer
-    coming = data.answer in (YES, MAYBE)
     rsvp.adults = data.adults if coming else 0
     rsvp.children = data.children if coming else 0
     rsvp.creche_places = data.creche_places if coming and workshop.creche else 0

@@ -170,3 +170,10 @@ def test_reminder_goes_the_day_before_to_yes_and_maybe_only_once(make, workshop_
     assert reminded() == {people["yes"].email, people["maybe"].email}
     assert services.send_due_reminders() == []  # re-running sends nothing twice
     assert db.session.get(Workshop, workshop.id).reminder_sent_at is not None
+
+
+def test_the_scheduler_runs_workshop_and_volunteer_reminders(app):
+    from app.scheduler import build_scheduler
+
+    jobs = {job.id for job in build_scheduler(app).get_jobs()}
+    assert {"workshop_reminders", "volunteer_reminders"} <= jobs

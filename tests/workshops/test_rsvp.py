@@ -7,6 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.messaging.models import DevOutboxItem
 from app.parents.links import issue_link
+from app.workshops import services
 from app.workshops.models import Rsvp
 
 
@@ -174,3 +175,19 @@ def test_yes_without_adults_is_refused_with_a_message(client, make, workshop_of)
     page = _post(client, url, answer="yes", adults=0, children=1, creche_places=3).get_data(as_text=True)
     assert "Please tell us how many adults will come" in page
     assert db.session.scalar(select(Rsvp)) is None
+
+
+def test_a_booked_family_asking_for_more_places_than_are_left_keeps_its_booking(client, make, workshop_of):
+    setting = make.setting()
+    first = make.contact(setting, children=[make.child(setting)])
+    second = make.contact(setting, children=[make.child(setting)])
+    workshop = workshop_of(setting, capacity=3)
+    services.answer(workshop, second, services.RsvpData(answer="yes", adults=2))
+    url = _open(client, first, workshop)
+    _post(client, url, answer="yes", adults=1)
+    page = _post(client, url, answer="yes", adults=3, note="changed").get_data(as_text=True)
+    assert "not enough places left for that many adults" in page
+    assert 'id="adults-error"' in page
+    db.session.expire_all()
+    rsvp = db.session.scalar(select(Rsvp).where(Rsvp.contact_id == first.id))
+    assert (rsvp.adults, rsvp.place, rsvp.note) == (1, "confirmed", "")

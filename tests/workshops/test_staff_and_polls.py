@@ -146,3 +146,19 @@ def test_parent_answers_the_poll_by_link_and_the_pico_turns_the_best_slot_into_a
     workshop = db.session.scalar(select(Workshop))
     assert response.headers["Location"].endswith(f"/workshops/{workshop.id}/edit")
     assert workshop.starts_at == second.starts_at and workshop.title == "Bedtime stories evening"
+
+
+def test_pico_proposes_times_and_a_line_not_understood_is_shown(client, make, login_as):
+    setting = make.setting()
+    login_as(make.user(setting, role="pico"))
+    page = client.post("/polls/new", data={"title": "Coffee morning", "audience": "all",
+                                           "slots": "2026-12-01 09:30-10:30\nnext tuesday"}).get_data(as_text=True)
+    assert "This line is not understood: next tuesday" in page
+    assert db.session.scalar(select(Poll)) is None
+    response = client.post("/polls/new", data={"title": "Coffee morning", "audience": "all",
+                                               "slots": "2026-12-01 09:30-10:30\n2026-12-02 15:00-16:00"})
+    poll = db.session.scalar(select(Poll))
+    assert response.headers["Location"].endswith(f"/polls/{poll.id}")
+    assert [s.starts_at.hour for s in poll.slots] == [9, 15]  # December: London is on UTC
+    client.post(f"/polls/{poll.id}/send", data={"channels": "email"})
+    assert db.session.scalar(select(Message)).link_purpose == "poll"
