@@ -8,6 +8,17 @@ import pytest
 from tests.messaging.conftest import smtp  # noqa: F401  (fixture)
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_in_this_app(app):
+    """Queue jobs run in the test's app, even if another test built a second app since
+    (app.tasks keeps the last app create_app made; tests/test_i18n.py makes one)."""
+    from app import tasks
+
+    saved, tasks.flask_app = tasks.flask_app, app
+    yield
+    tasks.flask_app = saved
+
+
 @pytest.fixture
 def workshop_of(app, frozen_clock):
     """Build an invited workshop a week ahead: workshop_of(setting, capacity=…, rsvp_mode=…, …)."""
