@@ -146,6 +146,8 @@ def test_parent_answers_the_poll_by_link_and_the_pico_turns_the_best_slot_into_a
     workshop = db.session.scalar(select(Workshop))
     assert response.headers["Location"].endswith(f"/workshops/{workshop.id}/edit")
     assert workshop.starts_at == second.starts_at and workshop.title == "Bedtime stories evening"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="Bedtime stories evening"' in page and 'value="2026-12-02"' in page
 
 
 def test_pico_proposes_times_and_a_line_not_understood_is_shown(client, make, login_as):
