@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
     from app.families.routes import bp as families_bp
+    from app.involvement.routes import bp as involvement_bp
     from app.home import bp as home_bp
     from app.messaging.routes import bp as messaging_bp
     from app.messaging.webhooks import bp as webhooks_bp
@@ -84,9 +85,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.settings.routes import bp as settings_bp
     from app.feedback import staff_routes  # noqa: F401  (staff pages register on feedback.bp)
     from app.feedback.routes import bp as feedback_bp
+    from app.workshops import poll_routes  # noqa: F401  (the poll pages register on workshops.bp)
+    from app.workshops.routes import bp as workshops_bp
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
-               feedback_bp, alerts_bp):
+               feedback_bp, alerts_bp, workshops_bp, involvement_bp):
         app.register_blueprint(bp)
 
 

@@ -1,20 +1,32 @@
-"""The APScheduler of the `scheduler` process (`flask scheduler`): never started in web workers."""
+"""The APScheduler of the `scheduler` process (`flask scheduler`): never started in web workers.
+
+Every job selects by state, so running one twice (or late) is harmless."""
 from __future__ import annotations
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
-SWEEP_SECONDS = 60
-DUE_SECONDS = 30
-REMINDER_MINUTES = 60  # complaint reminders (days 14, 21, 26): safe to re-run, selects by state
-ALERT_SECONDS = 15
 
-
-def build_scheduler(app: Flask) -> BlockingScheduler:
-    """A blocking scheduler running the sweep and the due-message check inside the app."""
+def _jobs() -> list[tuple[str, object, int]]:
+    """(id, function, every N seconds) for each periodic job."""
     from app.alerts.escalation import escalate_due
     from app.feedback.complaints import send_reminders
+    from app.involvement.services import send_volunteer_reminders
     from app.messaging.sweep import send_due, sweep
+    from app.workshops.services import send_due_reminders
+
+    return [
+        ("alerts", escalate_due, 15),  # late-collection escalation: the most urgent
+        ("send_due", send_due, 30),
+        ("sweep", sweep, 60),
+        ("workshop_reminders", send_due_reminders, 300),
+        ("volunteer_reminders", send_volunteer_reminders, 300),
+        ("complaint_reminders", send_reminders, 3600),  # days 14, 21 and 26
+    ]
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:  # noqa: ARG001  (jobs run in the app via job_context)
+    """A blocking scheduler running every periodic job inside the app."""
     from app.tasks import job_context
 
     def in_app(func):
@@ -26,12 +38,6 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         return run
 
     scheduler = BlockingScheduler(timezone="UTC")
-    scheduler.add_job(in_app(sweep), "interval", seconds=SWEEP_SECONDS, id="sweep",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(in_app(send_due), "interval", seconds=DUE_SECONDS, id="send_due",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(in_app(send_reminders), "interval", minutes=REMINDER_MINUTES, id="complaint_reminders",
-                      max_instances=1, coalesce=True)
-    scheduler.add_job(in_app(escalate_due), "interval", seconds=ALERT_SECONDS, id="alerts",
-                      max_instances=1, coalesce=True)
+    for job_id, func, seconds in _jobs():
+        scheduler.add_job(in_app(func), "interval", seconds=seconds, id=job_id, max_instances=1, coalesce=True)
     return scheduler

@@ -109,13 +109,15 @@ def _empty_tables() -> None:
 @pytest.fixture
 def app(_app):
     """The app, with an app context for the test's own database work; tables emptied after."""
-    from app import clock
+    from app import clock, tasks
     from app.extensions import limiter
 
+    saved, tasks.flask_app = tasks.flask_app, _app  # queue jobs run in this app, whatever was built since
     with _app.app_context():
         yield _app
         db.session.rollback()
         _empty_tables()
+    tasks.flask_app = saved
     limiter.reset()
     clock.set_clock(None)
 

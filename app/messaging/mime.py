@@ -5,6 +5,7 @@ than the SMTP exchange itself on a bulk send; this writes the same structure wit
 """
 from __future__ import annotations
 
+import base64
 import binascii
 import secrets
 from email.header import Header
@@ -29,9 +30,36 @@ def _part(subtype: str, text: str) -> bytes:
     return head + _crlf(body).rstrip(b"\r\n") + b"\r\n"
 
 
+def _attachment(item: dict) -> bytes:
+    """One attached file ({filename, content_type, text}) as a base64 part, lines of 76."""
+    body = base64.encodebytes(item["text"].encode("utf-8"))
+    name = item["filename"].replace('"', "")
+    head = (f"Content-Type: {item['content_type']}; charset=\"utf-8\"; name=\"{name}\"\r\n"
+            f"Content-Disposition: attachment; filename=\"{name}\"\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n").encode()
+    return head + _crlf(body)
+
+
 def build(*, sender: tuple[str, str], to: str, subject: str, text: str, html: str | None,
-          message_id: str, headers: dict[str, str]) -> bytes:
-    """The full message as it goes on the wire (smtplib dot-stuffs it)."""
+          message_id: str, headers: dict[str, str], attachments: list[dict] | None = None) -> bytes:
+    """The full message as it goes on the wire (smtplib dot-stuffs it).
+
+    `attachments` ({filename, content_type, text}) wrap the body in multipart/mixed."""
+    if attachments:
+        inner = build(sender=sender, to=to, subject=subject, text=text, html=html, message_id=message_id,
+                      headers=headers)
+        head, _, body = inner.partition(b"\r\n\r\n")
+        top = [line for line in head.split(b"\r\n")
+               if not line.lower().startswith((b"content-type:", b"content-transfer-encoding:"))]
+        part_head = b"\r\n".join(line for line in head.split(b"\r\n")
+                                  if line.lower().startswith((b"content-type:", b"content-transfer-encoding:")))
+        boundary = "=_homelink_mixed_" + secrets.token_hex(12)
+        top.append(f'Content-Type: multipart/mixed; boundary="{boundary}"'.encode())
+        sep = f"--{boundary}\r\n".encode()
+        out = b"\r\n".join(top) + b"\r\n\r\n" + sep + part_head + b"\r\n\r\n" + body.rstrip(b"\r\n") + b"\r\n"
+        for item in attachments:
+            out += sep + _attachment(item)
+        return out + f"--{boundary}--\r\n".encode()
     lines = [
         ("From", formataddr(sender, charset="utf-8")),
         ("To", to),

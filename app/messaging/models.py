@@ -45,6 +45,8 @@ class Message(TenantMixin, TimestampMixin, db.Model):
     # A personal link each recipient gets in place of PERSONAL_LINK in the text (survey, RSVP …).
     link_purpose: Mapped[str | None] = mapped_column(String(32))
     link_scope_id: Mapped[int | None] = mapped_column(Integer)
+    # Files attached to every email of the message: [{filename, content_type, text}] (an .ics …).
+    attachments: Mapped[list | None] = mapped_column(JSON)
 
     setting = relationship("Setting")
     created_by = relationship("User")

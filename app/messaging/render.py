@@ -120,4 +120,5 @@ def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
         text, html = text.replace(UNSUBSCRIBE_MARK, unsubscribe), html.replace(UNSUBSCRIBE_MARK, str(escape(unsubscribe)))
     return Envelope(to=delivery.address, language=delivery.language, subject=subject, body_text=text,
                     body_html=html, sender_name=message.setting.name, headers=headers,
-                    setting_id=delivery.setting_id, delivery_id=delivery.id)
+                    setting_id=delivery.setting_id, delivery_id=delivery.id,
+                    attachments=list(message.attachments or []))

@@ -19,12 +19,14 @@ def create_message(setting, *, category: str = "general", channels: str = "email
                    versions: dict[str, dict], urgency: str = NORMAL, audience_label: str = "",
                    default_language: str | None = None, scheduled_at: datetime | None = None,
                    expires_at: datetime | None = None, created_by=None,
-                   link_purpose: str | None = None, link_scope_id: int | None = None) -> Message:
+                   link_purpose: str | None = None, link_scope_id: int | None = None,
+                   attachments: list[dict] | None = None) -> Message:
     """Create a draft (or scheduled) message with one version per language: {lang: {subject, body_text…}}.
 
     With `link_purpose`, every recipient gets their own personal link of that purpose (and scope)
     wherever the text holds `render.PERSONAL_LINK`. Raises ValueError when there is no version in
-    the default language (everyone's fallback)."""
+    the default language (everyone's fallback). `attachments` ([{filename, content_type, text}])
+    go with every email of the message."""
     if (default_language or setting.default_language) not in versions:
         raise ValueError("write the message in the setting's default language first")
     message = Message(
@@ -34,7 +36,7 @@ def create_message(setting, *, category: str = "general", channels: str = "email
         scheduled_at=scheduled_at, expires_at=expires_at,
         status=SCHEDULED if scheduled_at else DRAFT,
         created_by_id=created_by.id if created_by else None,
-        link_purpose=link_purpose, link_scope_id=link_scope_id,
+        link_purpose=link_purpose, link_scope_id=link_scope_id, attachments=attachments or None,
     )
     if urgency == URGENT and expires_at is None:
         from flask import current_app

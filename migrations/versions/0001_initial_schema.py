@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:12:49.462591
+Create Date: 2026-11-22 23:16:41.034957
 
 """
 from alembic import op
@@ -52,6 +52,23 @@ def upgrade():
     with op.batch_alter_table('alert_options', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alert_options_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('forum_meeting',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('minutes', sa.Text(), nullable=False),
+    sa.Column('all_parents', sa.Boolean(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_forum_meeting_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_meeting'))
+    )
+    with op.batch_alter_table('forum_meeting', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_forum_meeting_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('illness',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=100), nullable=False),
@@ -64,6 +81,20 @@ def upgrade():
     )
     with op.batch_alter_table('illness', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_illness_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('opportunity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('open', sa.Boolean(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_opportunity_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opportunity'))
+    )
+    with op.batch_alter_table('opportunity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_opportunity_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -88,6 +119,52 @@ def upgrade():
     with op.batch_alter_table('sms_opt_out', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sms_opt_out_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('workshop',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.Column('venue', sa.String(length=300), nullable=False),
+    sa.Column('access_notes', sa.Text(), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=True),
+    sa.Column('creche', sa.Boolean(), nullable=False),
+    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('rsvp_mode', sa.String(length=10), nullable=False),
+    sa.Column('rsvp_deadline', sa.DateTime(), nullable=True),
+    sa.Column('reminder_hours', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('uid', sa.String(length=80), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('invited_at', sa.DateTime(), nullable=True),
+    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
+    sa.Column('thanks_sent_at', sa.DateTime(), nullable=True),
+    sa.Column('default_language', sa.String(length=8), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_workshop_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop')),
+    sa.UniqueConstraint('uid', name=op.f('uq_workshop_uid'))
+    )
+    with op.batch_alter_table('workshop', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workshop_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('poll',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('closed', sa.Boolean(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_poll_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_poll_workshop_id_workshop'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll'))
+    )
+    with op.batch_alter_table('poll', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -108,6 +185,32 @@ def upgrade():
     )
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_user_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('volunteer_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('opportunity_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.Column('needed', sa.Integer(), nullable=False),
+    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['opportunity_id'], ['opportunity.id'], name=op.f('fk_volunteer_slot_opportunity_id_opportunity'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_slot'))
+    )
+    with op.batch_alter_table('volunteer_slot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_slot_opportunity_id'), ['opportunity_id'], unique=False)
+
+    op.create_table('workshop_text',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_workshop_text_workshop_id_workshop'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop_text')),
+    sa.UniqueConstraint('workshop_id', 'language', name='uq_workshop_text_language')
+    )
+    with op.batch_alter_table('workshop_text', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workshop_text_workshop_id'), ['workshop_id'], unique=False)
 
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -199,6 +302,7 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('link_purpose', sa.String(length=32), nullable=True),
     sa.Column('link_scope_id', sa.Integer(), nullable=True),
+    sa.Column('attachments', sa.JSON(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -210,6 +314,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_message_scheduled_at'), ['scheduled_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_status'), ['status'], unique=False)
+
+    op.create_table('poll_slot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('poll_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['poll_id'], ['poll.id'], name=op.f('fk_poll_slot_poll_id_poll'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_slot'))
+    )
+    with op.batch_alter_table('poll_slot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_slot_poll_id'), ['poll_id'], unique=False)
 
     op.create_table('alert',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -325,6 +440,25 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_feedback_item_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_item_status'), ['status'], unique=False)
 
+    op.create_table('forum_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('role', sa.String(length=60), nullable=False),
+    sa.Column('term_start', sa.Date(), nullable=True),
+    sa.Column('term_end', sa.Date(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_forum_member_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_forum_member_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_forum_member')),
+    sa.UniqueConstraint('setting_id', 'contact_id', name='uq_forum_member_contact')
+    )
+    with op.batch_alter_table('forum_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_forum_member_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_forum_member_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('inbound_sms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=True),
@@ -345,6 +479,20 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inbound_sms_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_sms_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_sms_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('interest_signup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('topic', sa.String(length=200), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_interest_signup_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_interest_signup_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_interest_signup'))
+    )
+    with op.batch_alter_table('interest_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_interest_signup_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_interest_signup_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('link_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -382,6 +530,67 @@ def upgrade():
     with op.batch_alter_table('message_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_version_message_id'), ['message_id'], unique=False)
 
+    op.create_table('poll_answer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('answer', sa.String(length=8), nullable=False),
+    sa.Column('answered_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_poll_answer_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['poll_slot.id'], name=op.f('fk_poll_answer_slot_id_poll_slot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_poll_answer')),
+    sa.UniqueConstraint('slot_id', 'contact_id', name='uq_poll_answer_slot_contact')
+    )
+    with op.batch_alter_table('poll_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_poll_answer_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_poll_answer_slot_id'), ['slot_id'], unique=False)
+
+    op.create_table('rsvp',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('party', sa.String(length=40), nullable=False),
+    sa.Column('answer', sa.String(length=8), nullable=False),
+    sa.Column('place', sa.String(length=12), nullable=False),
+    sa.Column('waiting_since', sa.DateTime(), nullable=True),
+    sa.Column('adults', sa.Integer(), nullable=False),
+    sa.Column('children', sa.Integer(), nullable=False),
+    sa.Column('creche_places', sa.Integer(), nullable=False),
+    sa.Column('interpreter_language', sa.String(length=8), nullable=True),
+    sa.Column('access_needs', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('attended', sa.Boolean(), nullable=False),
+    sa.Column('confirmation_sequence', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_rsvp_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_rsvp_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_rsvp_workshop_id_workshop'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rsvp')),
+    sa.UniqueConstraint('workshop_id', 'party', name='uq_rsvp_workshop_party')
+    )
+    with op.batch_alter_table('rsvp', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_rsvp_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rsvp_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_rsvp_workshop_id'), ['workshop_id'], unique=False)
+
+    op.create_table('skill_offer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('skills', sa.Text(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_skill_offer_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_skill_offer_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_skill_offer')),
+    sa.UniqueConstraint('setting_id', 'contact_id', name='uq_skill_offer_contact')
+    )
+    with op.batch_alter_table('skill_offer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_skill_offer_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_skill_offer_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('unsubscribe',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -396,6 +605,21 @@ def upgrade():
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_unsubscribe_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unsubscribe_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('volunteer_signup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_volunteer_signup_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['slot_id'], ['volunteer_slot.id'], name=op.f('fk_volunteer_signup_slot_id_volunteer_slot'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_signup')),
+    sa.UniqueConstraint('slot_id', 'contact_id', name='uq_volunteer_signup_slot_contact')
+    )
+    with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_signup_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_signup_slot_id'), ['slot_id'], unique=False)
 
     op.create_table('alert_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -549,11 +773,32 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_alert_event_alert_id'))
 
     op.drop_table('alert_event')
+    with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_signup_slot_id'))
+        batch_op.drop_index(batch_op.f('ix_volunteer_signup_contact_id'))
+
+    op.drop_table('volunteer_signup')
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unsubscribe_setting_id'))
         batch_op.drop_index(batch_op.f('ix_unsubscribe_contact_id'))
 
     op.drop_table('unsubscribe')
+    with op.batch_alter_table('skill_offer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_skill_offer_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_skill_offer_contact_id'))
+
+    op.drop_table('skill_offer')
+    with op.batch_alter_table('rsvp', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_rsvp_workshop_id'))
+        batch_op.drop_index(batch_op.f('ix_rsvp_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_rsvp_contact_id'))
+
+    op.drop_table('rsvp')
+    with op.batch_alter_table('poll_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_answer_slot_id'))
+        batch_op.drop_index(batch_op.f('ix_poll_answer_contact_id'))
+
+    op.drop_table('poll_answer')
     with op.batch_alter_table('message_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_version_message_id'))
 
@@ -563,12 +808,22 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_link_token_contact_id'))
 
     op.drop_table('link_token')
+    with op.batch_alter_table('interest_signup', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_interest_signup_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_interest_signup_contact_id'))
+
+    op.drop_table('interest_signup')
     with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_sms_setting_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_sms_message_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_sms_contact_id'))
 
     op.drop_table('inbound_sms')
+    with op.batch_alter_table('forum_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_forum_member_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_forum_member_contact_id'))
+
+    op.drop_table('forum_member')
     with op.batch_alter_table('feedback_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_item_status'))
         batch_op.drop_index(batch_op.f('ix_feedback_item_setting_id'))
@@ -597,6 +852,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_alert_child_id'))
 
     op.drop_table('alert')
+    with op.batch_alter_table('poll_slot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_slot_poll_id'))
+
+    op.drop_table('poll_slot')
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_status'))
         batch_op.drop_index(batch_op.f('ix_message_setting_id'))
@@ -622,10 +881,26 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_entry_action'))
 
     op.drop_table('audit_entry')
+    with op.batch_alter_table('workshop_text', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workshop_text_workshop_id'))
+
+    op.drop_table('workshop_text')
+    with op.batch_alter_table('volunteer_slot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_slot_opportunity_id'))
+
+    op.drop_table('volunteer_slot')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_setting_id'))
 
     op.drop_table('user')
+    with op.batch_alter_table('poll', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_poll_setting_id'))
+
+    op.drop_table('poll')
+    with op.batch_alter_table('workshop', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workshop_setting_id'))
+
+    op.drop_table('workshop')
     with op.batch_alter_table('sms_opt_out', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sms_opt_out_setting_id'))
 
@@ -634,10 +909,18 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('opportunity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_opportunity_setting_id'))
+
+    op.drop_table('opportunity')
     with op.batch_alter_table('illness', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_illness_setting_id'))
 
     op.drop_table('illness')
+    with op.batch_alter_table('forum_meeting', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_forum_meeting_setting_id'))
+
+    op.drop_table('forum_meeting')
     with op.batch_alter_table('alert_options', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alert_options_setting_id'))
 

@@ -204,6 +204,9 @@ def page(request, browser_context, live_server, tmp_path_factory):
 
     When the test fails, a full-page screenshot is saved and its path printed with the failure.
     """
+    from app import tasks
+
+    tasks.flask_app = live_server.app  # queue jobs started by the page run in the served app
     tab = browser_context.new_page()
     js_errors: list[str] = []
     tab.on("pageerror", lambda error: js_errors.append(str(error)))

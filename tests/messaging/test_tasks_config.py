@@ -21,5 +21,6 @@ def test_unknown_queue_url_is_refused(tmp_path):
 
 def test_scheduler_runs_the_sweep_and_due_messages(app):
     scheduler = build_scheduler(app)
-    assert {"sweep", "send_due", "alerts", "complaint_reminders"} <= {job.id for job in scheduler.get_jobs()}
+    jobs = {job.id for job in scheduler.get_jobs()}
+    assert {"sweep", "send_due", "alerts", "complaint_reminders", "workshop_reminders", "volunteer_reminders"} <= jobs
     assert not scheduler.running  # built, not started: only `flask scheduler` starts it

@@ -17,6 +17,7 @@ class Envelope:
     headers: dict[str, str] = field(default_factory=dict)
     setting_id: int | None = None
     delivery_id: int | None = None
+    attachments: list[dict] = field(default_factory=list)  # {filename, content_type, text}
 
 
 class SendError(Exception):

@@ -68,7 +68,8 @@ class EmailChannel(Channel):
         message_id = make_msgid(domain=_domain(sender))
         data = mime.build(sender=(envelope.sender_name, sender), to=envelope.to, subject=envelope.subject,
                           text=envelope.body_text, html=envelope.body_html, message_id=message_id,
-                          headers={"Content-Language": envelope.language, **envelope.headers})
+                          headers={"Content-Language": envelope.language, **envelope.headers},
+                          attachments=envelope.attachments)
         try:
             self.open()
             if self._connection.host is None:  # MAIL_SUPPRESS_SEND (Flask-Mail's testing switch)

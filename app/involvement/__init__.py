@@ -1,0 +1,1 @@
+"""Involvement: the parents' forum, volunteering, skills sharing and interest sign-ups."""

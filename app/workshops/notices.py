@@ -1,0 +1,183 @@
+"""What workshops send: invitations, confirmations (with the .ics), waiting-list news, reminders,
+change and cancellation notices, thank-yous. Each is written in every language, in the parent's words."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime, format_time
+from flask import current_app
+from flask_babel import gettext as _
+
+from app.config import LANGUAGES
+from app.i18n import BABEL_LOCALES, in_language
+from app.messaging.render import PERSONAL_LINK
+from app.messaging.services import create_message, send_now
+from app.workshops import calendar
+from app.workshops.models import Workshop
+
+# A feature that can send an evaluation survey registers a callable(workshop, contact_ids) -> url
+# under this key in app.extensions (the surveys feature, when it exists). None: no survey link.
+FOLLOWUP_SURVEY_KEY = "homelink_workshop_followup_survey"
+
+
+def when(workshop: Workshop, language: str) -> str:
+    """'Tuesday 1 December 2026, 10:00–11:30' in the language and the setting's time zone."""
+    zone = ZoneInfo(calendar.zone_name(workshop.setting))
+    locale = BABEL_LOCALES.get(language, "en_GB")
+    start = format_datetime(workshop.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale=locale)
+    end = format_time(workshop.ends_at, "HH:mm", tzinfo=zone, locale=locale)
+    return f"{start}–{end}"
+
+
+def _details(workshop: Workshop, language: str) -> list[str]:
+    text = workshop.text(language)
+    lines = [text.title, when(workshop, language)]
+    if workshop.venue:
+        lines.append(_("Where: %(venue)s", venue=workshop.venue))
+    if workshop.access_notes:
+        lines.append(_("Access: %(notes)s", notes=workshop.access_notes))
+    if workshop.creche:
+        lines.append(_("A crèche is offered for children while you take part."))
+    return lines
+
+
+def _versions(workshop: Workshop, subject, lines) -> dict[str, dict]:
+    """{lang: version} for every language: `subject(title)` and `lines(lang)` render in that language."""
+    versions = {}
+    for language in LANGUAGES:
+        with in_language(language):
+            title = workshop.text(language).title
+            body = "\n\n".join(part for part in lines(language) if part)
+            sms = f"{subject(title)} {PERSONAL_LINK}" if PERSONAL_LINK in body else subject(title)
+            versions[language] = {"subject": subject(title), "body_text": body, "sms_text": sms}
+    return versions
+
+
+def _send(workshop: Workshop, contact_ids: list[int], versions: dict, *, channels: str = "email",
+          link: bool = True, attach: bool = False, category: str = "workshops") -> int | None:
+    if not contact_ids:
+        return None
+    message = create_message(
+        workshop.setting, category=category, channels=channels, audience={"contacts": sorted(contact_ids)},
+        audience_label=workshop.title[:200], versions=versions,
+        link_purpose="rsvp" if link else None, link_scope_id=workshop.id if link else None,
+        attachments=[calendar.attachment(workshop, workshop.default_language)] if attach else None)
+    return message.id
+
+
+def start(message_id: int | None) -> None:
+    """Commit and start sending (call after the request's work is done)."""
+    from app.extensions import db
+
+    db.session.commit()
+    if message_id:
+        send_now(message_id)
+
+
+def invitation(workshop: Workshop, channels: str) -> int | None:
+    """The invitation to the workshop's audience, each with their own RSVP link."""
+    def lines(lang):
+        text = workshop.text(lang)
+        out = [_("You are invited:"), *_details(workshop, lang), text.description]
+        if workshop.rsvp_deadline:
+            zone = ZoneInfo(calendar.zone_name(workshop.setting))
+            deadline = format_datetime(workshop.rsvp_deadline, "EEEE d MMMM, HH:mm", tzinfo=zone,
+                                       locale=BABEL_LOCALES.get(lang, "en_GB"))
+            out.append(_("Please reply by %(date)s.", date=deadline))
+        out.append(_("Please tell us if you can come, and what would help you take part: %(url)s",
+                     url=PERSONAL_LINK))
+        return out
+
+    versions = _versions(workshop, lambda title: _("Invitation: %(title)s", title=title), lines)
+    for language in LANGUAGES:
+        with in_language(language):
+            versions[language]["sms_text"] = _("Invitation: %(title)s, %(when)s. Please reply: %(url)s",
+                                               title=workshop.text(language).title,
+                                               when=when(workshop, language), url=PERSONAL_LINK)
+    message = create_message(
+        workshop.setting, category="workshops", channels=channels, audience=workshop.audience,
+        audience_label=workshop.title[:200], versions=versions, link_purpose="rsvp", link_scope_id=workshop.id)
+    return message.id
+
+
+def confirmation(workshop: Workshop, contact_ids: list[int], promoted: bool = False) -> int | None:
+    """'Your place is booked' with the .ics attached (promoted: a place came free from the waiting list)."""
+    def lines(lang):
+        first = (_("Good news: a place has come free and it is yours.") if promoted
+                 else _("Thank you. Your place is booked."))
+        return [first, *_details(workshop, lang),
+                _("The calendar file attached adds it to your phone or computer's calendar."),
+                _("If your plans change, please tell us here: %(url)s", url=PERSONAL_LINK)]
+
+    return _send(workshop, contact_ids, _versions(
+        workshop, lambda title: _("Your place: %(title)s", title=title), lines), attach=True)
+
+
+def waiting(workshop: Workshop, contact_ids: list[int]) -> int | None:
+    """'The workshop is full: you are on the waiting list'."""
+    def lines(lang):
+        return [_("This workshop is full, so you are on the waiting list. We will tell you at once if a place comes free."),
+                *_details(workshop, lang), _("You can change your answer here: %(url)s", url=PERSONAL_LINK)]
+
+    return _send(workshop, contact_ids, _versions(
+        workshop, lambda title: _("Waiting list: %(title)s", title=title), lines))
+
+
+def reminder(workshop: Workshop, contact_ids: list[int]) -> int | None:
+    """The reminder before the workshop, to those who said yes or maybe."""
+    def lines(lang):
+        return [_("A reminder: we look forward to seeing you."), *_details(workshop, lang),
+                _("If you cannot come after all, please tell us here: %(url)s", url=PERSONAL_LINK)]
+
+    versions = _versions(workshop, lambda title: _("Reminder: %(title)s", title=title), lines)
+    for language in LANGUAGES:
+        with in_language(language):
+            versions[language]["sms_text"] = _("Reminder: %(title)s, %(when)s. Can't come? %(url)s",
+                                               title=workshop.text(language).title,
+                                               when=when(workshop, language), url=PERSONAL_LINK)
+    return _send(workshop, contact_ids, versions, channels="both")
+
+
+def changed(workshop: Workshop, contact_ids: list[int]) -> int | None:
+    """The workshop's time or place changed: the new details and an updated .ics."""
+    def lines(lang):
+        return [_("The details of this workshop have changed. Here are the new details:"),
+                *_details(workshop, lang),
+                _("If you can no longer come, please tell us here: %(url)s", url=PERSONAL_LINK)]
+
+    versions = _versions(workshop, lambda title: _("Changed: %(title)s", title=title), lines)
+    for language in LANGUAGES:
+        with in_language(language):
+            versions[language]["sms_text"] = _("Changed: %(title)s is now %(when)s. Details: %(url)s",
+                                               title=workshop.text(language).title,
+                                               when=when(workshop, language), url=PERSONAL_LINK)
+    return _send(workshop, contact_ids, versions, channels="both", attach=True)
+
+
+def cancelled(workshop: Workshop, contact_ids: list[int]) -> int | None:
+    """The workshop is cancelled: a notice, and a .ics that takes it out of calendars."""
+    def lines(lang):
+        return [_("We are sorry: this workshop is cancelled."), *_details(workshop, lang)]
+
+    versions = _versions(workshop, lambda title: _("Cancelled: %(title)s", title=title), lines)
+    for language in LANGUAGES:
+        with in_language(language):
+            versions[language]["sms_text"] = _("Cancelled: %(title)s, %(when)s. We are sorry.",
+                                               title=workshop.text(language).title, when=when(workshop, language))
+    return _send(workshop, contact_ids, versions, channels="both", link=False, attach=True)
+
+
+def thanks(workshop: Workshop, contact_ids: list[int]) -> int | None:
+    """Thank-you to those who came; with the evaluation survey's link when a survey feature provides one."""
+    survey = current_app.extensions.get(FOLLOWUP_SURVEY_KEY)
+    survey_url = survey(workshop, contact_ids) if survey else None
+
+    def lines(lang):
+        out = [_("Thank you for coming to %(title)s.", title=workshop.text(lang).title)]
+        if survey_url:
+            out.append(_("Please tell us what you thought, so we can make the next one better: %(url)s",
+                         url=survey_url))
+        return out
+
+    return _send(workshop, contact_ids, _versions(
+        workshop, lambda title: _("Thank you: %(title)s", title=title), lines), link=False)

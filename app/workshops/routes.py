@@ -1,0 +1,248 @@
+"""Workshops: staff pages (create, invite, answers, register) and the parent's RSVP page and calendar."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.families.models import Contact, Room
+from app.i18n import _s
+from app.parents import links
+from app.parents.routes import link_problem, parent_required
+from app.parents.sections import register_section
+from app.security import MANAGER, PICO, owned_or_404, role_required
+from app.workshops import calendar, notices, services
+from app.workshops.forms import CancelForm, InviteForm, RsvpForm, WorkshopForm, add_language_fields
+from app.workshops.models import CANCELLED, Workshop
+
+bp = Blueprint("workshops", __name__, template_folder="templates")
+STAFF = (MANAGER, PICO)
+
+
+def _family_section(contact: Contact) -> dict | None:
+    workshops = services.invited_workshops(contact)
+    if not workshops:
+        return None
+    return {"workshop_items": [(w, services.rsvp_for(w, contact)) for w in workshops],
+            "feed_url": calendar.feed_url(contact)}
+
+
+@bp.record_once
+def _setup(state) -> None:
+    links.register_purpose(state.app, "rsvp", "workshops.rsvp_landing")
+    register_section(state.app, "workshops/_family_section.html", _family_section, order=30)
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(calendar.zone_name(current_user.setting))
+
+
+def _audience_choices() -> list[tuple[str, str]]:
+    rooms = db.session.scalars(select(Room).where(Room.setting_id == current_user.setting_id).order_by(Room.name))
+    return [("all", _s("All families"))] + [(f"room:{r.id}", r.name) for r in rooms]
+
+
+def _audience(values: list[str]) -> dict:
+    if "all" in values:
+        return {"all": True}
+    return {"rooms": [int(v.split(":")[1]) for v in values if v.startswith("room:")]}
+
+
+@bp.get("/workshops")
+@role_required(*STAFF)
+def index():
+    """Workshops of this setting, next first."""
+    rows = db.session.scalars(select(Workshop).where(Workshop.setting_id == current_user.setting_id)
+                              .order_by(Workshop.starts_at.desc())).all()
+    return render_template("workshops/index.html", workshops=rows, places_left=services.places_left)
+
+
+@bp.route("/workshops/new", methods=["GET", "POST"])
+@bp.route("/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit(workshop_id: int | None = None):
+    """Create or change a workshop (a change of time or place tells those coming)."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id)) if workshop_id else None
+    form = add_language_fields(WorkshopForm)()
+    form.audience.choices = _audience_choices()
+    zone = _zone()
+    if request.method == "GET" and workshop:
+        start = workshop.starts_at.astimezone(zone)
+        form.process(data={
+            "kind": workshop.kind, "title": workshop.text().title, "description": workshop.text().description,
+            "day": start.date(), "start": start.time(), "end": workshop.ends_at.astimezone(zone).time(),
+            "venue": workshop.venue, "access_notes": workshop.access_notes, "capacity": workshop.capacity,
+            "creche": workshop.creche, "rsvp_mode": workshop.rsvp_mode, "reminder_hours": workshop.reminder_hours,
+            "deadline": workshop.rsvp_deadline.astimezone(zone).date() if workshop.rsvp_deadline else None,
+            "audience": ["all"] if workshop.audience.get("all") else [f"room:{r}" for r in workshop.audience.get("rooms", [])],
+            **{f"title_{t.language}": t.title for t in workshop.texts},
+            **{f"description_{t.language}": t.description for t in workshop.texts}})
+    if form.validate_on_submit():
+        starts = datetime.combine(form.day.data, form.start.data, zone)
+        fields = {"kind": form.kind.data, "starts_at": starts, "ends_at": datetime.combine(form.day.data, form.end.data, zone),
+                  "venue": form.venue.data.strip(), "access_notes": form.access_notes.data.strip(),
+                  "capacity": form.capacity.data, "creche": form.creche.data, "audience": _audience(form.audience.data),
+                  "rsvp_mode": form.rsvp_mode.data, "reminder_hours": form.reminder_hours.data,
+                  "rsvp_deadline": datetime.combine(form.deadline.data, time(23, 59), zone) if form.deadline.data else None}
+        texts = {"en": (form.title.data.strip(), form.description.data.strip())}
+        for code in form.data:
+            if code.startswith("title_"):
+                lang = code.removeprefix("title_")
+                texts[lang] = ((form[code].data or "").strip(), (form[f"description_{lang}"].data or "").strip())
+        if workshop is None:
+            workshop = Workshop(setting_id=current_user.setting_id, default_language="en", setting=current_user.setting)
+        messages = services.save_workshop(workshop, texts=texts, fields=fields, actor=current_user)
+        db.session.commit()
+        for message_id in messages:
+            notices.start(message_id)
+        flash(_s("Saved."), "success")
+        return redirect(url_for("workshops.show", workshop_id=workshop.id))
+    return render_template("workshops/edit.html", form=form, workshop=workshop)
+
+
+@bp.get("/workshops/<int:workshop_id>")
+@role_required(*STAFF)
+def show(workshop_id: int):
+    """One workshop: answers, places, waiting list, needs; invite, cancel, register, thank."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    contacts = services.contacts_by_id([r.contact_id for r in workshop.rsvps])
+    return render_template("workshops/show.html", workshop=workshop, contacts=contacts,
+                           invite_form=InviteForm(), cancel_form=CancelForm(),
+                           places_left=services.places_left(workshop), family_names=services.family_names,
+                           when=notices.when(workshop, "en"))
+
+
+@bp.post("/workshops/<int:workshop_id>/invite")
+@role_required(*STAFF)
+def invite(workshop_id: int):
+    """Send the invitations, each with a personal RSVP link."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    form = InviteForm()
+    if workshop.status == CANCELLED or not form.validate_on_submit():
+        flash(_s("The invitations were not sent."), "error")
+        return redirect(url_for("workshops.show", workshop_id=workshop.id))
+    message_id = services.send_invitations(workshop, form.channels.data, actor=current_user)
+    notices.start(message_id)
+    flash(_s("The invitations are on their way."), "success")
+    return redirect(url_for("messaging.delivery_report", message_id=message_id))
+
+
+@bp.post("/workshops/<int:workshop_id>/cancel")
+@role_required(*STAFF)
+def cancel(workshop_id: int):
+    """Cancel the workshop and tell everyone who was coming or waiting."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    if CancelForm().validate_on_submit():
+        notices.start(services.cancel(workshop, actor=current_user))
+        flash(_s("The workshop is cancelled; those coming are being told."), "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+
+
+@bp.post("/workshops/<int:workshop_id>/register")
+@role_required(*STAFF)
+def register(workshop_id: int):
+    """Save the register (who came)."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    if CancelForm().validate_on_submit():
+        ticked = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
+        services.mark_register(workshop, ticked, actor=current_user)
+        db.session.commit()
+        flash(_s("The register is saved."), "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+
+
+@bp.post("/workshops/<int:workshop_id>/thanks")
+@role_required(*STAFF)
+def thanks(workshop_id: int):
+    """Send the thank-you to those who came."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    if CancelForm().validate_on_submit():
+        notices.start(services.send_thanks(workshop, actor=current_user))
+        flash(_s("Thank-you sent to those who came."), "success")
+    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+
+
+# --- parents -----------------------------------------------------------------------------------
+
+@bp.get("/rsvp")
+@parent_required("rsvp")
+def rsvp_landing():
+    """Where an RSVP link lands: the page of the workshop it was sent for."""
+    return redirect(url_for("workshops.rsvp", workshop_id=links.current_parent().scope_id or 0))
+
+
+@bp.route("/rsvp/<int:workshop_id>", methods=["GET", "POST"])
+@parent_required("rsvp", links.FAMILY)
+def rsvp(workshop_id: int):
+    """The parent's answer: yes / maybe / no, how many, what would help; changes until the deadline."""
+    parent = links.current_parent()
+    contact = parent.contact
+    workshop = db.session.get(Workshop, workshop_id)
+    if (workshop is None or (parent.purpose == "rsvp" and parent.scope_id != workshop_id)
+            or not services.invited(workshop, contact)):
+        return link_problem("unknown", 404)
+    current = services.rsvp_for(workshop, contact)
+    form = RsvpForm(obj=current) if current else RsvpForm()
+    if request.method == "GET" and current:
+        form.interpreter.data = current.interpreter_language or ""
+    closed = services.can_answer(workshop)
+    if request.method == "POST" and closed:
+        flash(_closed_text(closed), "error")
+    elif form.validate_on_submit():
+        data = services.RsvpData(
+            answer=form.answer.data, adults=form.adults.data or 0, children=form.children.data or 0,
+            creche_places=form.creche_places.data or 0, interpreter_language=form.interpreter.data or None,
+            access_needs=(form.access_needs.data or "").strip(), note=(form.note.data or "").strip())
+        try:
+            rsvp, messages = services.answer(workshop, contact, data)
+        except services.RsvpRefused as refused:
+            db.session.rollback()
+            if refused.reason != "over_capacity":
+                flash(_closed_text(refused.reason), "error")
+                return redirect(url_for("workshops.rsvp", workshop_id=workshop.id))
+            form.adults.errors = [_("Sorry, there are not enough places left for that many adults. "
+                                    "Your booking is unchanged.")]
+        else:
+            db.session.commit()
+            for message_id in messages:
+                notices.start(message_id)
+            flash(_saved_text(rsvp), "success")
+            return redirect(url_for("workshops.rsvp", workshop_id=workshop.id))
+    other = current is not None and current.contact_id != contact.id
+    return render_template("workshops/rsvp.html", workshop=workshop, text=workshop.text(contact.language),
+                           form=form, current=current, closed=closed, closed_text=_closed_text(closed) if closed else "",
+                           answered_by=current.contact.first_name if other else None,
+                           when=notices.when(workshop, contact.language), places_left=services.places_left(workshop))
+
+
+def _closed_text(reason: str) -> str:
+    return {"cancelled": _("This workshop has been cancelled, so answers are closed."),
+            "finished": _("This workshop has already taken place."),
+            "closed": _("The date for replies has passed, so answers can no longer be changed. Please contact us if you need to.")}[reason]
+
+
+def _saved_text(rsvp) -> str:
+    if rsvp.answer == "no":
+        return _("Thank you for letting us know.")
+    if rsvp.place == "waiting":
+        return _("This workshop is full, so you are on the waiting list. We will tell you at once if a place comes free.")
+    return _("Thank you. Your place is booked.")
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token: str):
+    """A family's calendar feed: the workshops they are invited to (unguessable URL, no login)."""
+    contact_id, _sep, _mac = token.partition("-")
+    contact = db.session.get(Contact, int(contact_id)) if contact_id.isdigit() else None
+    if contact is None or contact.restricted or not calendar.check_feed_token(token, contact):
+        abort(404)
+    body = calendar.feed_ics(services.invited_workshops(contact, upcoming_only=False), contact.language)
+    return Response(body, mimetype="text/calendar", headers={"Cache-Control": "no-store",
+                                                             "Referrer-Policy": "no-referrer"})

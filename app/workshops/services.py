@@ -1,0 +1,291 @@
+"""Use-cases of workshops: create and change them, answer invitations, the waiting list, the register."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.audit.services import record
+from app.clock import utcnow
+from app.extensions import db
+from app.families.models import Child, Contact
+from app.workshops import notices
+from app.workshops.models import (CANCELLED, CONFIRMED, DECLINED, MAYBE, NO, OPEN, PER_FAMILY, WAITING, YES, Rsvp,
+                                  Workshop, WorkshopText)
+
+
+class RsvpRefused(Exception):
+    """An answer that cannot be stored: `reason` is closed, cancelled, finished or over_capacity (a
+    booked party asking for more places than are left)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class RsvpData:
+    """What a parent answers."""
+
+    answer: str
+    adults: int = 1
+    children: int = 0
+    creche_places: int = 0
+    interpreter_language: str | None = None
+    access_needs: str = ""
+    note: str = ""
+
+
+def current_children(contact: Contact) -> list[Child]:
+    """The contact's children on roll (not restricted links), lowest id first."""
+    today = utcnow().date()
+    return sorted((link.child for link in contact.links
+                   if link.child.leaving_date is None or link.child.leaving_date >= today), key=lambda c: c.id)
+
+
+def family_key(contact: Contact) -> str:
+    """Who 'the family' is: the contact's first child on roll (so two parents share it), else the contact."""
+    children = current_children(contact)
+    return f"f{children[0].id}" if children else f"c{contact.id}"
+
+
+def party_of(workshop: Workshop, contact: Contact) -> str:
+    """The key an RSVP is stored under: the contact, or the family, as the workshop says."""
+    return family_key(contact) if workshop.rsvp_mode == PER_FAMILY else f"c{contact.id}"
+
+
+def invited(workshop: Workshop, contact: Contact) -> bool:
+    """True when the contact is in the workshop's audience (and may be told about it)."""
+    if contact.setting_id != workshop.setting_id or contact.restricted:
+        return False
+    audience = workshop.audience or {}
+    if audience.get("all"):
+        return True
+    if audience.get("contacts") and contact.id in audience["contacts"]:
+        return True
+    rooms = set(audience.get("rooms") or [])
+    children = set(audience.get("children") or [])
+    return any(c.room_id in rooms or c.id in children for c in current_children(contact))
+
+
+def invited_workshops(contact: Contact, upcoming_only: bool = True) -> list[Workshop]:
+    """Workshops of the contact's setting that they were invited to (upcoming ones by default)."""
+    query = select(Workshop).where(Workshop.setting_id == contact.setting_id, Workshop.invited_at.is_not(None))
+    if upcoming_only:
+        query = query.where(Workshop.ends_at > utcnow())
+    return [w for w in db.session.scalars(query.order_by(Workshop.starts_at)) if invited(w, contact)]
+
+
+def rsvp_for(workshop: Workshop, contact: Contact) -> Rsvp | None:
+    """The answer that counts for this contact (their own, or their family's)."""
+    return db.session.scalar(select(Rsvp).where(Rsvp.workshop_id == workshop.id,
+                                                Rsvp.party == party_of(workshop, contact)))
+
+
+def places_taken(workshop: Workshop, excluding: Rsvp | None = None) -> int:
+    """Adult places held by confirmed yes/maybe answers."""
+    return sum(r.adults for r in workshop.rsvps
+               if r.place == CONFIRMED and r.answer in (YES, MAYBE) and r is not excluding)
+
+
+def places_left(workshop: Workshop) -> int | None:
+    """Places still free (None when there is no limit)."""
+    if workshop.capacity is None:
+        return None
+    return max(workshop.capacity - places_taken(workshop), 0)
+
+
+def can_answer(workshop: Workshop) -> str | None:
+    """None when answers are open, else why not: cancelled, finished or closed (past the deadline)."""
+    now = utcnow()
+    if workshop.status == CANCELLED:
+        return "cancelled"
+    if workshop.starts_at <= now:
+        return "finished"
+    if workshop.rsvp_deadline and workshop.rsvp_deadline <= now:
+        return "closed"
+    return None
+
+
+def answer(workshop: Workshop, contact: Contact, data: RsvpData) -> tuple[Rsvp, list[int]]:
+    """Store a parent's answer (new or changed); returns it and the message ids to send.
+
+    Yes/maybe takes adult places if there are enough, else joins the waiting list; a no (or fewer
+    adults) frees places and promotes those waiting. Raises RsvpRefused when answers are closed."""
+    refused = can_answer(workshop)
+    if refused:
+        raise RsvpRefused(refused)
+    rsvp = rsvp_for(workshop, contact)
+    before = (rsvp.answer, rsvp.place, rsvp.adults) if rsvp else None
+    coming = data.answer in (YES, MAYBE)
+    if (coming and rsvp is not None and rsvp.place == CONFIRMED and workshop.capacity is not None
+            and places_taken(workshop, excluding=rsvp) + data.adults > workshop.capacity):
+        raise RsvpRefused("over_capacity")  # a booked family asking for more places than are left keeps its booking
+    if rsvp is None:
+        rsvp = Rsvp(setting_id=workshop.setting_id, workshop_id=workshop.id, party=party_of(workshop, contact))
+        workshop.rsvps.append(rsvp)
+    rsvp.contact_id = contact.id
+    rsvp.answer = data.answer
+    rsvp.adults = data.adults if coming else 0
+    rsvp.children = data.children if coming else 0
+    rsvp.creche_places = data.creche_places if coming and workshop.creche else 0
+    rsvp.interpreter_language = data.interpreter_language if coming else None
+    rsvp.access_needs = data.access_needs if coming else ""
+    rsvp.note = data.note
+    messages = []
+    if not coming:
+        rsvp.place, rsvp.waiting_since = DECLINED, None
+    else:
+        was_confirmed = before is not None and before[1] == CONFIRMED
+        fits = workshop.capacity is None or places_taken(workshop, excluding=rsvp) + rsvp.adults <= workshop.capacity
+        if fits:
+            rsvp.place, rsvp.waiting_since = CONFIRMED, None
+            if not was_confirmed:
+                db.session.flush()
+                messages.append(notices.confirmation(workshop, [contact.id]))
+                rsvp.confirmation_sequence = workshop.sequence
+        else:
+            newly_waiting = rsvp.place != WAITING or rsvp.waiting_since is None
+            if newly_waiting:
+                rsvp.waiting_since = utcnow()
+            rsvp.place = WAITING
+            if newly_waiting:
+                db.session.flush()
+                messages.append(notices.waiting(workshop, [contact.id]))
+    db.session.flush()
+    record(workshop.setting_id, "workshop.rsvp", workshop, answer=data.answer, place=rsvp.place,
+           contact_id=contact.id, adults=rsvp.adults)
+    messages += promote(workshop)
+    return rsvp, [m for m in messages if m]
+
+
+def promote(workshop: Workshop) -> list[int]:
+    """Give freed places to the waiting list, first come first served; tell each one promoted."""
+    if workshop.status != OPEN:
+        return []
+    waiting = sorted((r for r in workshop.rsvps if r.place == WAITING), key=lambda r: (r.waiting_since, r.id))
+    promoted = []
+    for rsvp in waiting:
+        if workshop.capacity is not None and places_taken(workshop) + rsvp.adults > workshop.capacity:
+            continue  # a smaller party further down may still fit
+        rsvp.place, rsvp.waiting_since = CONFIRMED, None
+        rsvp.confirmation_sequence = workshop.sequence
+        promoted.append(rsvp.contact_id)
+        db.session.flush()
+    if not promoted:
+        return []
+    record(workshop.setting_id, "workshop.promoted", workshop, contacts=promoted)
+    return [m for m in (notices.confirmation(workshop, promoted, promoted=True),) if m]
+
+
+def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fields: dict, actor=None) -> list[int]:
+    """Create or change a workshop; a change of time or place bumps SEQUENCE and tells those coming."""
+    new = workshop.id is None
+    timing = ("starts_at", "ends_at", "venue", "access_notes")
+    moved = not new and any(getattr(workshop, name) != fields.get(name, getattr(workshop, name)) for name in timing)
+    for name, value in fields.items():
+        setattr(workshop, name, value)
+    by_lang = {t.language: t for t in workshop.texts}
+    for language, (title, description) in texts.items():
+        if not title:
+            if language in by_lang and language != workshop.default_language:
+                workshop.texts.remove(by_lang[language])
+            continue
+        text = by_lang.get(language) or WorkshopText(language=language)
+        text.title, text.description = title, description
+        if language not in by_lang:
+            workshop.texts.append(text)
+    if new:
+        db.session.add(workshop)
+    messages = []
+    if moved:
+        workshop.sequence += 1
+    db.session.flush()
+    if moved:
+        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True)))
+    if not new:
+        messages += promote(workshop)  # more places, or a new time that frees some
+    record(workshop.setting_id, "workshop.created" if new else "workshop.changed", workshop,
+           actor=actor, moved=moved)
+    return [m for m in messages if m]
+
+
+def attendee_ids(workshop: Workshop, include_waiting: bool = False) -> list[int]:
+    """Contacts who said yes or maybe and hold a place (and those waiting, if asked)."""
+    places = (CONFIRMED, WAITING) if include_waiting else (CONFIRMED,)
+    return sorted({r.contact_id for r in workshop.rsvps if r.answer in (YES, MAYBE) and r.place in places})
+
+
+def cancel(workshop: Workshop, actor=None) -> int | None:
+    """Cancel a workshop: SEQUENCE bumped, everyone who answered yes/maybe told, with a CANCEL .ics."""
+    if workshop.status == CANCELLED:
+        return None
+    workshop.status = CANCELLED
+    workshop.sequence += 1
+    db.session.flush()
+    record(workshop.setting_id, "workshop.cancelled", workshop, actor=actor)
+    return notices.cancelled(workshop, attendee_ids(workshop, include_waiting=True))
+
+
+def send_invitations(workshop: Workshop, channels: str, actor=None) -> int:
+    """Invite the workshop's audience (each gets their own RSVP link)."""
+    message_id = notices.invitation(workshop, channels)
+    workshop.invited_at = workshop.invited_at or utcnow()
+    db.session.flush()
+    record(workshop.setting_id, "workshop.invited", workshop, actor=actor, message_id=message_id)
+    return message_id
+
+
+def mark_register(workshop: Workshop, attended_ids: set[int], actor=None) -> None:
+    """Record who came (RSVP ids ticked on the register)."""
+    for rsvp in workshop.rsvps:
+        rsvp.attended = rsvp.id in attended_ids
+    db.session.flush()
+    record(workshop.setting_id, "workshop.register", workshop, actor=actor, attended=len(attended_ids))
+
+
+def send_thanks(workshop: Workshop, actor=None) -> int | None:
+    """Thank those who came (once)."""
+    if workshop.thanks_sent_at:
+        return None
+    came = sorted({r.contact_id for r in workshop.rsvps if r.attended})
+    message_id = notices.thanks(workshop, came)
+    workshop.thanks_sent_at = utcnow()
+    db.session.flush()
+    record(workshop.setting_id, "workshop.thanks", workshop, actor=actor, contacts=len(came))
+    return message_id
+
+
+def send_due_reminders() -> list[int]:
+    """Scheduler job: remind yes/maybe of every workshop starting within its reminder_hours (once)."""
+    from datetime import timedelta
+
+    now = utcnow()
+    sent = []
+    due = db.session.scalars(select(Workshop).where(
+        Workshop.status == OPEN, Workshop.reminder_sent_at.is_(None), Workshop.starts_at > now))
+    for workshop in list(due):
+        if workshop.starts_at - timedelta(hours=workshop.reminder_hours) > now:
+            continue
+        workshop.reminder_sent_at = now
+        message_id = notices.reminder(workshop, attendee_ids(workshop))
+        db.session.flush()
+        if message_id:
+            sent.append(message_id)
+    for message_id in sent:
+        notices.start(message_id)
+    db.session.commit()
+    return sent
+
+
+def contacts_by_id(ids: list[int]) -> dict[int, Contact]:
+    """Contacts keyed by id (for staff lists)."""
+    if not ids:
+        return {}
+    return {c.id: c for c in db.session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+
+
+def family_names(contact: Contact) -> str:
+    """The contact's children's first names (staff lists)."""
+    return ", ".join(c.first_name for c in current_children(contact))
+
