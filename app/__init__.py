@@ -78,10 +78,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.home import bp as home_bp
     from app.messaging.routes import bp as messaging_bp
     from app.messaging.webhooks import bp as webhooks_bp
+    from app.newsletters import parent_routes  # noqa: F401  (parent pages register on newsletters.bp)
+    from app.newsletters.routes import bp as newsletters_bp
     from app.parents.routes import bp as parents_bp
     from app.settings.routes import bp as settings_bp
 
-    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp):
+    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
+               newsletters_bp):
         app.register_blueprint(bp)
 
 

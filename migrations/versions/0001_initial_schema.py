@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:31:13.533626
+Create Date: 2026-11-22 22:37:29.900432
 
 """
 from alembic import op
@@ -251,6 +251,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_inbound_sms_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_inbound_sms_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('issue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('requires_ack', sa.Boolean(), nullable=False),
+    sa.Column('channels', sa.String(length=8), nullable=False),
+    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('scheduled_at', sa.DateTime(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('reminder_message_ids', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_issue_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_issue_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_issue_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue'))
+    )
+    with op.batch_alter_table('issue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('link_token',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -302,6 +323,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_unsubscribe_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unsubscribe_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('acknowledgement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_acknowledgement_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_acknowledgement_issue_id_issue'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_acknowledgement_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_acknowledgement')),
+    sa.UniqueConstraint('issue_id', 'contact_id', name='uq_acknowledgement_contact')
+    )
+    with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_acknowledgement_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('contact_problem',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -340,11 +379,78 @@ def upgrade():
     with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dev_outbox_item_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('issue_read',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_issue_read_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_issue_read_issue_id_issue'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_issue_read_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_read')),
+    sa.UniqueConstraint('issue_id', 'contact_id', name='uq_issue_read_contact')
+    )
+    with op.batch_alter_table('issue_read', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_read_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issue_read_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issue_read_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('issue_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body_md', sa.Text(), nullable=False),
+    sa.Column('sms_text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('machine', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_issue_version_issue_id_issue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_version')),
+    sa.UniqueConstraint('issue_id', 'language', name='uq_issue_version_language')
+    )
+    with op.batch_alter_table('issue_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_version_issue_id'), ['issue_id'], unique=False)
+
+    op.create_table('upload',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=True),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=80), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_upload_issue_id_issue'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_upload_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_upload')),
+    sa.UniqueConstraint('key', name=op.f('uq_upload_key'))
+    )
+    with op.batch_alter_table('upload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_upload_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_upload_setting_id'), ['setting_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('upload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_upload_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_upload_issue_id'))
+
+    op.drop_table('upload')
+    with op.batch_alter_table('issue_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_version_issue_id'))
+
+    op.drop_table('issue_version')
+    with op.batch_alter_table('issue_read', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_read_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_issue_read_issue_id'))
+        batch_op.drop_index(batch_op.f('ix_issue_read_contact_id'))
+
+    op.drop_table('issue_read')
     with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dev_outbox_item_setting_id'))
 
@@ -354,6 +460,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_contact_problem_contact_id'))
 
     op.drop_table('contact_problem')
+    with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_issue_id'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_contact_id'))
+
+    op.drop_table('acknowledgement')
     with op.batch_alter_table('unsubscribe', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unsubscribe_setting_id'))
         batch_op.drop_index(batch_op.f('ix_unsubscribe_contact_id'))
@@ -368,6 +480,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_link_token_contact_id'))
 
     op.drop_table('link_token')
+    with op.batch_alter_table('issue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_setting_id'))
+
+    op.drop_table('issue')
     with op.batch_alter_table('inbound_sms', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_sms_setting_id'))
         batch_op.drop_index(batch_op.f('ix_inbound_sms_message_id'))
