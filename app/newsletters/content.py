@@ -6,7 +6,7 @@ import secrets
 from html.parser import HTMLParser
 
 import nh3
-from flask import current_app, url_for
+from flask import current_app
 from markdown_it import MarkdownIt
 
 from app.extensions import db
@@ -116,4 +116,6 @@ def save_upload(setting_id: int, issue_id: int | None, filename: str, data: byte
 def file_url(upload: Upload) -> str:
     """The absolute public URL of an upload (unguessable; works in emails and without a session)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("newsletters.file", key=upload.key, filename=upload.filename)
+    path = current_app.url_map.bind("localhost").build("newsletters.file",
+                                                       {"key": upload.key, "filename": upload.filename})
+    return base + path
