@@ -71,6 +71,7 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.activities.routes import bp as activities_bp
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
@@ -84,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.settings.routes import bp as settings_bp
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
-               newsletters_bp):
+               newsletters_bp, activities_bp):
         app.register_blueprint(bp)
 
 

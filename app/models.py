@@ -7,3 +7,4 @@ from app.settings.models import Setting  # noqa: F401
 from app.messaging.models import (ContactProblem, Delivery, DevOutboxItem, InboundSms,  # noqa: F401
                                   Message, MessageVersion, SmsOptOut, Unsubscribe)
 from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion, Upload  # noqa: F401
+from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest  # noqa: F401

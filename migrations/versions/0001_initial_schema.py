@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 22:37:29.900432
+Create Date: 2026-11-22 22:41:02.903388
 
 """
 from alembic import op
@@ -230,6 +230,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
 
+    op.create_table('digest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('room_id', sa.Integer(), nullable=True),
+    sa.Column('explored', sa.Text(), nullable=False),
+    sa.Column('activity_ids', sa.JSON(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_digest_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_digest_room_id_room'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_digest_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest'))
+    )
+    with op.batch_alter_table('digest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_digest_room_id'), ['room_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_digest_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('inbound_sms',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=True),
@@ -431,11 +449,80 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_upload_issue_id'), ['issue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_upload_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('activity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('areas', sa.JSON(), nullable=False),
+    sa.Column('age_band', sa.String(length=8), nullable=False),
+    sa.Column('picture_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['picture_id'], ['upload.id'], name=op.f('fk_activity_picture_id_upload'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_activity_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
+    )
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('activity_try',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=True),
+    sa.Column('room_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_try_activity_id_activity'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_activity_try_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['digest_id'], ['digest.id'], name=op.f('fk_activity_try_digest_id_digest'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_activity_try_room_id_room'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_activity_try_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_try')),
+    sa.UniqueConstraint('activity_id', 'contact_id', name='uq_activity_try_contact')
+    )
+    with op.batch_alter_table('activity_try', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_try_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_try_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_try_digest_id'), ['digest_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_try_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('activity_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('what_to_do', sa.Text(), nullable=False),
+    sa.Column('what_you_need', sa.Text(), nullable=False),
+    sa.Column('why_it_helps', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_version_activity_id_activity'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_version')),
+    sa.UniqueConstraint('activity_id', 'language', name='uq_activity_version_language')
+    )
+    with op.batch_alter_table('activity_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_version_activity_id'), ['activity_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('activity_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_version_activity_id'))
+
+    op.drop_table('activity_version')
+    with op.batch_alter_table('activity_try', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_try_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_try_digest_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_try_contact_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_try_activity_id'))
+
+    op.drop_table('activity_try')
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_setting_id'))
+
+    op.drop_table('activity')
     with op.batch_alter_table('upload', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_upload_setting_id'))
         batch_op.drop_index(batch_op.f('ix_upload_issue_id'))
@@ -490,6 +577,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_inbound_sms_contact_id'))
 
     op.drop_table('inbound_sms')
+    with op.batch_alter_table('digest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_digest_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_digest_room_id'))
+
+    op.drop_table('digest')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_status_queued_at')
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))
