@@ -125,16 +125,13 @@ def show(issue_id: int):
     needs = services.language_needs(issue)
     translate_form = TranslateForm()
     translate_form.language.choices = [c for c in language_choices() if c[0] != issue.setting.default_language]
-    contacts = db.session.scalars(select(Contact).where(Contact.setting_id == issue.setting_id,
-                                                        Contact.restricted.is_(False))
-                                  .order_by(Contact.last_name, Contact.first_name).limit(300)).all()
     pending = services.not_acknowledged(issue) if issue.requires_ack and issue.message_id else []
     return render_template(
         "newsletters/show.html", issue=issue, status=services.status(issue), needs=needs,
         languages=current_app.config["LANGUAGES"], problems=services.problems(issue) if services.editable(issue) else [],
         schedule_form=ScheduleForm(), upload_form=UploadForm(), translate_form=translate_form,
         button=EmptyForm(), summary=services.summary(issue), fallbacks=services.fallbacks(issue),
-        contacts=contacts, state_labels=STATE_LABELS, audience_labels=AUDIENCE_LABELS,
+        state_labels=STATE_LABELS, audience_labels=AUDIENCE_LABELS,
         file_url=content.file_url, can_translate=translator() is not None,
         pending=db.session.scalars(select(Contact).where(Contact.id.in_(pending))).all() if pending else [],
         acks=services.acknowledgements(issue), title=services.issue_title(issue),
@@ -260,7 +257,9 @@ def show_preview(issue_id: int):
     except ValueError:
         flash(_s("Write the default-language version first."), "error")
         return redirect(url_for("newsletters.show", issue_id=issue.id))
-    return render_template("newsletters/preview.html", issue=issue, contact=contact, seen=seen,
+    contacts = db.session.scalars(select(Contact).where(Contact.setting_id == issue.setting_id)
+                                  .order_by(Contact.last_name, Contact.first_name).limit(500)).all()
+    return render_template("newsletters/preview.html", issue=issue, contact=contact, seen=seen, contacts=contacts,
                            language=language, languages=current_app.config["LANGUAGES"], button=EmptyForm(),
                            version=issue.version(seen.language))
 
@@ -333,6 +332,7 @@ def remind(issue_id: int):
     issue = _issue(issue_id)
     if not EmptyForm().validate_on_submit() or not issue.requires_ack or not issue.message_id:
         abort(400)
-    message = services.remind(issue, current_user)
+    channels = request.form.get("channels")
+    message = services.remind(issue, current_user, channels if channels in ("email", "sms", "both") else None)
     flash(_s("Reminder sent.") if message else _s("Everyone has acknowledged it."), "success")
     return redirect(url_for("newsletters.show", issue_id=issue.id))

@@ -109,11 +109,11 @@ def message_versions(issue: Issue) -> dict[str, dict]:
 
 
 def build_message(issue: Issue, audience: dict | None = None, scheduled_at: datetime | None = None,
-                  created_by=None) -> Message:
+                  created_by=None, channels: str | None = None) -> Message:
     """A message carrying the issue's approved versions to `audience` (the issue's own by default)."""
     return create_message(
         issue.setting, category="newsletter" if issue.kind == "newsletter" else "general",
-        channels=issue.channels, audience=audience or messaging_audience(issue),
+        channels=channels or issue.channels, audience=audience or messaging_audience(issue),
         audience_label=issue_title(issue), versions=message_versions(issue), scheduled_at=scheduled_at,
         created_by=created_by, link_purpose=PURPOSE, link_scope_id=issue.id)
 
@@ -215,12 +215,12 @@ def not_acknowledged(issue: Issue) -> list[int]:
     return [c for c in recipients(issue) if c not in done]
 
 
-def remind(issue: Issue, user=None) -> Message | None:
-    """Send the notice again to those who have not acknowledged it (None when there is nobody)."""
+def remind(issue: Issue, user=None, channels: str | None = None) -> Message | None:
+    """Send the notice again, by email and/or SMS, to those who have not acknowledged it (None: nobody)."""
     rest = not_acknowledged(issue)
     if not rest:
         return None
-    message = build_message(issue, audience={"contacts": rest}, created_by=user)
+    message = build_message(issue, audience={"contacts": rest}, created_by=user, channels=channels)
     issue.reminder_message_ids = [*(issue.reminder_message_ids or []), message.id]
     db.session.flush()
     db.session.commit()

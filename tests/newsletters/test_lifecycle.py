@@ -167,6 +167,11 @@ def test_notice_acknowledged_once_and_reminder_goes_to_the_rest_only(make, login
     page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
     pending = page.split("Not acknowledged yet")[1]
     assert "Eve" in pending and "Piotr" not in pending
-    client.post(f"/newsletters/{issue.id}/remind")
+    client.post(f"/newsletters/{issue.id}/remind", data={"channels": "sms"})
+    from app.messaging.models import Delivery
+
+    reminder = db.session.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+    assert (reminder.contact_id, reminder.channel, reminder.status) == (en.id, "sms", "sent")
+    client.post(f"/newsletters/{issue.id}/remind", data={"channels": "email"})
     assert len(smtp.to(en.email)) == 2
     assert len(smtp.to(pl.email)) == 1
