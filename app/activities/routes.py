@@ -104,7 +104,8 @@ def tries():
     """Which activities families tried, per room and area of learning."""
     counts = services.tries_by_room_and_area(current_user.setting_id)
     rooms = sorted({room for room, _area in counts})
-    return render_template("activities/tries.html", counts=counts, rooms=rooms, areas=services.AREAS)
+    notes = services.recent_notes(current_user.setting_id, current_user.setting.default_language)
+    return render_template("activities/tries.html", counts=counts, rooms=rooms, areas=services.AREAS, notes=notes)
 
 
 # --- parents ---------------------------------------------------------------------------------------

@@ -147,3 +147,14 @@ def tries_by_room_and_area(setting_id: int) -> dict[tuple[str, str], int]:
             key = (room or "-", area)
             out[key] = out.get(key, 0) + 1
     return out
+
+
+def recent_notes(setting_id: int, default: str, limit: int = 50) -> list[tuple[str, str, str]]:
+    """(activity title, room, note) of the latest tries that came with a note."""
+    rows = db.session.execute(select(ActivityTry.activity_id, Room.name, ActivityTry.note)
+                              .outerjoin(Room, Room.id == ActivityTry.room_id)
+                              .where(ActivityTry.setting_id == setting_id, ActivityTry.note != "")
+                              .order_by(ActivityTry.at.desc()).limit(limit)).all()
+    titles = {v.activity_id: v.title for v in db.session.scalars(select(ActivityVersion).where(
+        ActivityVersion.language == default, ActivityVersion.activity_id.in_({r[0] for r in rows})))}
+    return [(titles.get(a, ""), room or "-", note) for a, room, note in rows]

@@ -72,6 +72,7 @@ def test_digest_goes_by_email_and_sms_in_each_language_and_tries_count_once(make
     table = client.get("/activities/tries").get_data(as_text=True)
     maths = table.split("Mathematics")[1].split("</tr>")[0]
     assert "<td>1</td>" in maths
+    assert "<strong>Counting socks</strong> (Pre-school): Loved it" in table
     assert "<td>0</td>" in table.split("Understanding the world")[1].split("</tr>")[0]
 
 

@@ -121,3 +121,23 @@ def test_sent_issue_is_read_only(make, login_as, smtp):
     assert len(smtp.to(people["en"].email)) == 1
     assert "cannot be changed" in send_now(client, issue).get_data(as_text=True)
     assert len(smtp.to(people["en"].email)) == 1
+
+
+def test_sms_sent_stays_within_the_segments_the_preview_showed(make, login_as):
+    from app.messaging.models import DevOutboxItem
+    from app.messaging.segments import count_segments
+
+    setting = make.setting()
+    child = make.child(setting)
+    parent = make.contact(setting, children=[child], language="pl", channels="sms")
+    client = login_as(make.user(setting, role="pico"))
+    issue = new_issue(client, channels="sms")
+    write(client, issue, sms="Wycieczka do parku w piątek, zabierzcie kalosze i kurtki przeciwdeszczowe.")
+    write(client, issue, "pl", title="Wiadomości", body="Treść",
+          sms="Wycieczka do parku w piątek, zabierzcie kalosze i kurtki przeciwdeszczowe.")
+    page = client.get(f"/newsletters/{issue.id}/preview?contact={parent.id}&language=pl").get_data(as_text=True)
+    shown = int(page.split("<td>UCS-2</td>")[1].split("<td>")[1].split("<")[0])
+    send_now(client, issue)
+    [item] = db.session.scalars(select(DevOutboxItem).where(DevOutboxItem.to == parent.mobile)).all()
+    assert item.body_text.startswith("Wycieczka do parku")
+    assert count_segments(item.body_text).segments == shown == 3  # UCS-2, 67 a part: link included
