@@ -41,7 +41,8 @@ def preview(issue: Issue, contact, language: str) -> Preview:
                                 contact_id=contact.id, channel=channel, language=used,
                                 address=(contact.email if channel == "email" else contact.mobile) or "-")
             envelopes[channel] = render(delivery)
-            db.session.expunge(delivery) if delivery in db.session else None
+            if delivery in db.session:
+                db.session.expunge(delivery)
     finally:
         nested.rollback()
     [cost] = sms_costs({used: envelopes["sms"].body_text})

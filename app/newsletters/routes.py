@@ -1,7 +1,6 @@
 """Staff pages: newsletter list, compose, language versions, uploads, preview, schedule, report, reminders."""
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -15,7 +14,6 @@ from app.extensions import db
 from app.families.forms import language_choices
 from app.families.models import Contact, Room
 from app.i18n import _s
-from app.messaging.render import CATEGORY_NAMES  # noqa: F401  (categories registered)
 from app.newsletters import content, services
 from app.newsletters.forms import (AUDIENCE_LABELS, STATE_LABELS, EmptyForm, IssueForm, ScheduleForm,
                                    TranslateForm, UploadForm, VersionForm)
