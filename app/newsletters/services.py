@@ -39,7 +39,7 @@ def messaging_audience(issue: Issue) -> dict:
 
 
 def language_needs(issue: Issue) -> dict[str, int]:
-    """Recipients the audience holds, by preferred language."""
+    """Contacts (parents and carers) the audience would reach, by preferred language."""
     return outbox.language_counts(issue.setting_id, messaging_audience(issue))
 
 

@@ -63,7 +63,7 @@ def test_compose_screen_counts_families_per_language(make, login_as):
     client = login_as(make.user(setting, role="pico"))
     issue = new_issue(client)
     page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
-    table = page.split("Families who need it")[1]
+    table = page.split("Parents and carers who need it")[1]
     polish = table.split("<td>Polski</td>")[1].split("</tr>")[0]
     assert "<td>2</td>" in polish and "Missing" in polish
     assert "<td>1</td>" in table.split("<td>العربية</td>")[1].split("</tr>")[0]
