@@ -71,6 +71,7 @@ def _migrations_dir() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.activities.routes import bp as activities_bp
     from app.alerts import notice_routes  # noqa: F401  (manager pages register on alerts.bp)
     from app.alerts.routes import bp as alerts_bp
     from app.audit.routes import bp as audit_bp
@@ -81,6 +82,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.home import bp as home_bp
     from app.messaging.routes import bp as messaging_bp
     from app.messaging.webhooks import bp as webhooks_bp
+    from app.newsletters import parent_routes  # noqa: F401  (parent pages register on newsletters.bp)
+    from app.newsletters.routes import bp as newsletters_bp
     from app.parents.routes import bp as parents_bp
     from app.settings.routes import bp as settings_bp
     from app.feedback import staff_routes  # noqa: F401  (staff pages register on feedback.bp)
@@ -89,7 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.workshops.routes import bp as workshops_bp
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
-               feedback_bp, alerts_bp, workshops_bp, involvement_bp):
+               feedback_bp, alerts_bp, workshops_bp, involvement_bp, newsletters_bp, activities_bp):
         app.register_blueprint(bp)
 
 

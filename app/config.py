@@ -100,6 +100,9 @@ class Config:
     SWEEP_SENDING_MINUTES = int(_env("SWEEP_SENDING_MINUTES", "15"))
     URGENT_VALID_MINUTES = int(_env("URGENT_VALID_MINUTES", "60"))
     SMS_PRICE_PER_SEGMENT = float(_env("SMS_PRICE_PER_SEGMENT", "0.04"))
+    # Machine translation of newsletters (LibreTranslate-compatible API); off unless a URL is set.
+    TRANSLATE_URL = _env("TRANSLATE_URL")
+    TRANSLATE_API_KEY = _env("TRANSLATE_API_KEY")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     LINK_RATE_LIMIT = _env("LINK_RATE_LIMIT", "30 per minute")

@@ -11,3 +11,5 @@ from app.feedback.models import ComplaintReminder, ComplaintStep, FeedbackItem, 
 from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, WorkshopText  # noqa: F401
 from app.involvement.models import (ForumMeeting, ForumMember, InterestSignup, Opportunity,  # noqa: F401
                                     SkillOffer, VolunteerSignup, VolunteerSlot)
+from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion, Upload  # noqa: F401
+from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest  # noqa: F401

@@ -7,8 +7,10 @@ Contacts are read in keyset batches and rows inserted in batches: memory does no
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -29,6 +31,54 @@ NO_ADDRESS = {"email": "no_email", "sms": "no_mobile"}
 BAD_ADDRESS = {"email": "invalid_email", "sms": "invalid_mobile"}
 
 
+def _audience_filters(audience: dict, today) -> list | None:
+    """Conditions on Child / ChildContact for a per-child audience; [] for everyone; None otherwise."""
+    conds: list = []
+    if audience.get("rooms"):
+        conds.append(Child.room_id.in_(audience["rooms"]))
+    elif audience.get("children"):
+        conds.append(Child.id.in_(audience["children"]))
+    elif audience.get("key_groups"):
+        conds.append(Child.key_person_id.in_(audience["key_groups"]))
+    elif audience.get("starting") is not None:  # children starting within N days
+        conds += [Child.start_date >= today,
+                  Child.start_date <= today + timedelta(days=int(audience["starting"]))]
+    elif audience.get("leaving") is not None:  # children leaving within N days
+        conds += [Child.leaving_date >= today,
+                  Child.leaving_date <= today + timedelta(days=int(audience["leaving"]))]
+    elif not audience.get("all"):
+        return None
+    if audience.get("pr_only"):  # only contacts with parental responsibility for that child
+        conds.append(ChildContact.parental_responsibility.is_(True))
+    if audience.get("one_per_family"):  # each child's first-priority contact who may be contacted
+        other, person = aliased(ChildContact), aliased(Contact)
+        first = (select(func.min(other.priority)).join(person, person.id == other.contact_id)
+                 .where(other.child_id == ChildContact.child_id, person.restricted.is_(False)))
+        if audience.get("pr_only"):
+            first = first.where(other.parental_responsibility.is_(True))
+        conds.append(ChildContact.priority == first.scalar_subquery())
+    return conds
+
+
+def _links():
+    return (select(ChildContact.id).join(Child, Child.id == ChildContact.child_id)
+            .where(ChildContact.contact_id == Contact.id))
+
+
+def audience_children(message: Message, contact_id: int) -> list[Child]:
+    """The contact's current children that a per-child message is about ([] for other audiences)."""
+    audience = message.audience or {}
+    today = utcnow().date()
+    conds = _audience_filters(audience, today)
+    if not conds or audience.get("all"):
+        return []
+    return list(db.session.scalars(
+        select(Child).join(ChildContact, ChildContact.child_id == Child.id)
+        .where(ChildContact.contact_id == contact_id, Child.setting_id == message.setting_id, *conds,
+               or_(Child.leaving_date.is_(None), Child.leaving_date >= today))
+        .order_by(Child.first_name, Child.id)))
+
+
 def _contact_batches(message: Message) -> Iterator[list]:
     """Yield the audience's contacts in id order, BATCH at a time, with 'has a current child'.
 
@@ -38,16 +88,12 @@ def _contact_batches(message: Message) -> Iterator[list]:
     audience = message.audience or {}
     # From the contact's own links (index on child_contact.contact_id) to each child by primary key;
     # a filter on child.setting_id here would make SQLite scan the setting's children per contact.
-    links = (select(ChildContact.id).join(Child, Child.id == ChildContact.child_id)
-             .where(ChildContact.contact_id == Contact.id))
+    conds = _audience_filters(audience, today)
     current = or_(Child.leaving_date.is_(None), Child.leaving_date >= today)
-    if audience.get("rooms"):
-        links = links.where(Child.room_id.in_(audience["rooms"]))
-    elif audience.get("children"):
-        links = links.where(Child.id.in_(audience["children"]))
-    elif not (audience.get("contacts") or audience.get("all")):
+    if conds is None and not audience.get("contacts"):
         return
-    if audience.get("contacts") and not (audience.get("rooms") or audience.get("children")):
+    links = _links().where(*(conds or []))
+    if audience.get("contacts") and conds is None:
         in_audience = Contact.id.in_(audience["contacts"])
         has_current = or_(~links.exists(), links.where(current).exists())  # no child at all counts as current
     else:
@@ -153,3 +199,15 @@ def queued_ids(message_id: int, batch: int = BATCH) -> Iterator[list[int]]:
             return
         yield ids
         after = ids[-1]
+
+
+def language_counts(setting_id: int, audience: dict) -> dict[str, int]:
+    """Contacts an audience would reach (not restricted, a current child), by their language: for compose
+    screens, before any message exists."""
+    probe = Message(setting_id=setting_id, audience=audience)
+    out: dict[str, int] = {}
+    for rows in _contact_batches(probe):
+        for r in rows:
+            if not r.restricted and r.has_current:
+                out[r.language] = out.get(r.language, 0) + 1
+    return out

@@ -59,6 +59,15 @@ FAMILY_MARK = "https://homelink.invalid/family-link"
 UNSUBSCRIBE_MARK = "https://homelink.invalid/unsubscribe-link"
 # Features put this in a message's text where each recipient's own link goes (see Message.link_purpose).
 PERSONAL_LINK = "https://homelink.invalid/personal-link"
+# Features put this where the names of the recipient's children the message is about go (per-child audiences).
+CHILDREN_MARK = "[[children]]"
+
+
+def _children_names(delivery: Delivery) -> str:
+    """First names of the recipient's children in the message's audience ("Amira, Jan")."""
+    from app.messaging.outbox import audience_children
+
+    return ", ".join(c.first_name for c in audience_children(delivery.message, delivery.contact_id))
 
 
 def _personal_links(delivery: Delivery, text: str) -> dict[str, str]:
@@ -103,6 +112,8 @@ def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
         text = version.sms_text or version.body_text
         for mark, url in _personal_links(delivery, text).items():
             text = text.replace(mark, url)
+        if CHILDREN_MARK in text:
+            text = text.replace(CHILDREN_MARK, _children_names(delivery))
         return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
                         delivery_id=delivery.id, body_text=text)
     cache = {} if cache is None else cache
@@ -113,6 +124,9 @@ def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
     headers: dict[str, str] = {}
     for mark, url in _personal_links(delivery, text + html).items():
         text, html = text.replace(mark, url), html.replace(mark, str(escape(url)))
+    if CHILDREN_MARK in text or CHILDREN_MARK in html:
+        names = _children_names(delivery)
+        text, html = text.replace(CHILDREN_MARK, names), html.replace(CHILDREN_MARK, str(escape(names)))
     if message.is_bulk:
         unsubscribe = unsubscribe_url(delivery.contact_id, message.category)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:16:41.034957
+Create Date: 2026-11-22 23:17:12.731524
 
 """
 from alembic import op
@@ -403,6 +403,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
 
+    op.create_table('digest',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('room_id', sa.Integer(), nullable=True),
+    sa.Column('explored', sa.Text(), nullable=False),
+    sa.Column('activity_ids', sa.JSON(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_digest_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_digest_room_id_room'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_digest_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest'))
+    )
+    with op.batch_alter_table('digest', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_digest_room_id'), ['room_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_digest_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('feedback_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -493,6 +511,27 @@ def upgrade():
     with op.batch_alter_table('interest_signup', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interest_signup_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_interest_signup_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('issue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('requires_ack', sa.Boolean(), nullable=False),
+    sa.Column('channels', sa.String(length=8), nullable=False),
+    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('scheduled_at', sa.DateTime(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('reminder_message_ids', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_issue_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_issue_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_issue_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue'))
+    )
+    with op.batch_alter_table('issue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('link_token',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -621,6 +660,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_volunteer_signup_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_volunteer_signup_slot_id'), ['slot_id'], unique=False)
 
+    op.create_table('acknowledgement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_acknowledgement_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_acknowledgement_issue_id_issue'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_acknowledgement_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_acknowledgement')),
+    sa.UniqueConstraint('issue_id', 'contact_id', name='uq_acknowledgement_contact')
+    )
+    with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_acknowledgement_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_acknowledgement_setting_id'), ['setting_id'], unique=False)
+
     op.create_table('alert_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('alert_id', sa.Integer(), nullable=False),
@@ -738,11 +795,147 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_feedback_reply_item_id'), ['item_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_reply_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('issue_read',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_issue_read_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_issue_read_issue_id_issue'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_issue_read_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_read')),
+    sa.UniqueConstraint('issue_id', 'contact_id', name='uq_issue_read_contact')
+    )
+    with op.batch_alter_table('issue_read', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_read_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issue_read_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_issue_read_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('issue_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body_md', sa.Text(), nullable=False),
+    sa.Column('sms_text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('machine', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_issue_version_issue_id_issue'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_issue_version')),
+    sa.UniqueConstraint('issue_id', 'language', name='uq_issue_version_language')
+    )
+    with op.batch_alter_table('issue_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_issue_version_issue_id'), ['issue_id'], unique=False)
+
+    op.create_table('upload',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('issue_id', sa.Integer(), nullable=True),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=80), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_upload_issue_id_issue'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_upload_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_upload')),
+    sa.UniqueConstraint('key', name=op.f('uq_upload_key'))
+    )
+    with op.batch_alter_table('upload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_upload_issue_id'), ['issue_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_upload_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('activity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('areas', sa.JSON(), nullable=False),
+    sa.Column('age_band', sa.String(length=8), nullable=False),
+    sa.Column('picture_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['picture_id'], ['upload.id'], name=op.f('fk_activity_picture_id_upload'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_activity_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
+    )
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('activity_try',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=True),
+    sa.Column('room_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_try_activity_id_activity'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_activity_try_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['digest_id'], ['digest.id'], name=op.f('fk_activity_try_digest_id_digest'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_activity_try_room_id_room'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_activity_try_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_try')),
+    sa.UniqueConstraint('activity_id', 'contact_id', name='uq_activity_try_contact')
+    )
+    with op.batch_alter_table('activity_try', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_try_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_try_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_try_digest_id'), ['digest_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_activity_try_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('activity_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('what_to_do', sa.Text(), nullable=False),
+    sa.Column('what_you_need', sa.Text(), nullable=False),
+    sa.Column('why_it_helps', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_version_activity_id_activity'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_version')),
+    sa.UniqueConstraint('activity_id', 'language', name='uq_activity_version_language')
+    )
+    with op.batch_alter_table('activity_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_activity_version_activity_id'), ['activity_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('activity_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_version_activity_id'))
+
+    op.drop_table('activity_version')
+    with op.batch_alter_table('activity_try', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_try_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_try_digest_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_try_contact_id'))
+        batch_op.drop_index(batch_op.f('ix_activity_try_activity_id'))
+
+    op.drop_table('activity_try')
+    with op.batch_alter_table('activity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_activity_setting_id'))
+
+    op.drop_table('activity')
+    with op.batch_alter_table('upload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_upload_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_upload_issue_id'))
+
+    op.drop_table('upload')
+    with op.batch_alter_table('issue_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_version_issue_id'))
+
+    op.drop_table('issue_version')
+    with op.batch_alter_table('issue_read', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_read_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_issue_read_issue_id'))
+        batch_op.drop_index(batch_op.f('ix_issue_read_contact_id'))
+
+    op.drop_table('issue_read')
     with op.batch_alter_table('feedback_reply', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_reply_setting_id'))
         batch_op.drop_index(batch_op.f('ix_feedback_reply_item_id'))
@@ -773,6 +966,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_alert_event_alert_id'))
 
     op.drop_table('alert_event')
+    with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_issue_id'))
+        batch_op.drop_index(batch_op.f('ix_acknowledgement_contact_id'))
+
+    op.drop_table('acknowledgement')
     with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_volunteer_signup_slot_id'))
         batch_op.drop_index(batch_op.f('ix_volunteer_signup_contact_id'))
@@ -808,6 +1007,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_link_token_contact_id'))
 
     op.drop_table('link_token')
+    with op.batch_alter_table('issue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_issue_setting_id'))
+
+    op.drop_table('issue')
     with op.batch_alter_table('interest_signup', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_interest_signup_setting_id'))
         batch_op.drop_index(batch_op.f('ix_interest_signup_contact_id'))
@@ -833,6 +1036,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_feedback_item_contact_id'))
 
     op.drop_table('feedback_item')
+    with op.batch_alter_table('digest', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_digest_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_digest_room_id'))
+
+    op.drop_table('digest')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_index('ix_delivery_status_queued_at')
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))

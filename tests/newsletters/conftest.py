@@ -1,0 +1,2 @@
+"""Newsletter tests use the messaging peers: a real SMTP server and the queue."""
+from tests.messaging.conftest import queue, smtp  # noqa: F401
