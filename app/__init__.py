@@ -80,8 +80,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.messaging.webhooks import bp as webhooks_bp
     from app.parents.routes import bp as parents_bp
     from app.settings.routes import bp as settings_bp
+    from app.surveys.routes import bp as surveys_bp
 
-    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp):
+    for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
+               surveys_bp):
         app.register_blueprint(bp)
 
 

@@ -26,4 +26,10 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       max_instances=1, coalesce=True)
     scheduler.add_job(in_app(send_due), "interval", seconds=DUE_SECONDS, id="send_due",
                       max_instances=1, coalesce=True)
+    from app.surveys.services import close_due, send_reminders
+
+    scheduler.add_job(in_app(close_due), "interval", seconds=SWEEP_SECONDS, id="surveys_close_due",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(in_app(send_reminders), "interval", minutes=15, id="surveys_reminders",
+                      max_instances=1, coalesce=True)
     return scheduler
