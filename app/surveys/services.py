@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.clock import utcnow
 from app.extensions import db
-from app.families.models import Child, ChildContact
+from app.families.models import Child, ChildContact, Contact
 from app.messaging.models import Delivery
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
@@ -165,10 +165,11 @@ def open_and_invite(survey: Survey, user=None) -> int:
 
 
 def record_invitations(survey: Survey, message_id: int) -> int:
-    """One invitation row per contact the invitation message was delivered (or queued) to."""
+    """One invitation row per contact the invitation message was delivered (or queued) to, with the
+    contact's own language (for response rates by language, whatever version they were sent)."""
     rows = db.session.execute(
-        select(Delivery.contact_id, Delivery.channel, Delivery.language)
-        .where(Delivery.message_id == message_id, Delivery.status != "suppressed")
+        select(Delivery.contact_id, Delivery.channel, Contact.language)
+        .join(Contact, Contact.id == Delivery.contact_id).where(Delivery.message_id == message_id, Delivery.status != "suppressed")
         .order_by(Delivery.contact_id)).all()
     existing = set(db.session.scalars(select(SurveyInvitation.contact_id)
                                       .where(SurveyInvitation.survey_id == survey.id)))
