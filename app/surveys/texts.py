@@ -33,9 +33,16 @@ class Texts:
     """The texts of one survey in one language: approved versions, else the default language."""
 
     def __init__(self, survey: Survey, language: str, approved_only: bool = True) -> None:
+        from sqlalchemy import select
+
+        from app.extensions import db
+
         self.language = language
-        self.found = {t.key: t.text for t in survey.texts
-                      if t.language == language and t.text and (t.status == TEXT_APPROVED or not approved_only)}
+        query = select(SurveyText.key, SurveyText.text).where(SurveyText.survey_id == survey.id,
+                                                             SurveyText.language == language)
+        if approved_only:
+            query = query.where(SurveyText.status == TEXT_APPROVED)
+        self.found = {key: text for key, text in db.session.execute(query) if text}
         self.default = dict(keys_of(survey))
 
     def __call__(self, key: str) -> str:
