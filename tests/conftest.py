@@ -109,9 +109,10 @@ def _empty_tables() -> None:
 @pytest.fixture
 def app(_app):
     """The app, with an app context for the test's own database work; tables emptied after."""
-    from app import clock
+    from app import clock, tasks
     from app.extensions import limiter
 
+    tasks.init_app(_app)  # a test that builds a second app rebinds the queue to it; bind it back
     with _app.app_context():
         yield _app
         db.session.rollback()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (abort, current_app, g, make_response, redirect, render_template, request, session,
+from flask import (abort, g, make_response, redirect, render_template, request, session,
                    url_for)
 from flask_babel import get_locale
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from app.surveys import answering
 from app.surveys.answering import Answerer, Tampered
 from app.surveys.models import NAMED, Survey, SurveyInvitation
 from app.surveys.routes import bp
-from app.surveys.services import is_open
+from app.surveys.services import is_open, record_invitations
 from app.surveys.texts import LIKERT, RATING, YESNO, Texts
 
 PUBLIC_RATE = "20 per hour"
@@ -56,11 +56,18 @@ def _answerer(survey_id: int) -> Answerer | None:
     key = session.get(answering.KEYS, {}).get(str(parent.link.id))
     if not key:
         return None
-    invitation = db.session.scalar(select(SurveyInvitation).where(
-        SurveyInvitation.survey_id == survey.id, SurveyInvitation.contact_id == parent.contact.id))
+    invitation = _invitation(survey, parent.contact.id)
+    if invitation is None and survey.message_id:
+        record_invitations(survey, survey.message_id)  # the worker sent it before the rows were noted
+        invitation = _invitation(survey, parent.contact.id)
     if invitation is None:
         return None
     return Answerer(survey, key, invitation=invitation, contact=parent.contact)
+
+
+def _invitation(survey: Survey, contact_id: int) -> SurveyInvitation | None:
+    return db.session.scalar(select(SurveyInvitation).where(
+        SurveyInvitation.survey_id == survey.id, SurveyInvitation.contact_id == contact_id))
 
 
 def _problem(reason: str, status: int):
@@ -188,5 +195,3 @@ def _register(state) -> None:
     links.register_purpose(state.app, "survey", "surveys.landing")
     register_section(state.app, "surveys/_family_section.html", family_section, order=20)
 
-
-__all__ = ["current_app"]

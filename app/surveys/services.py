@@ -14,7 +14,7 @@ from app.families.models import Child, ChildContact, Contact
 from app.messaging.models import Delivery
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
-from app.surveys.models import (CLOSED, DRAFT, KINDS, OPEN, TEXT_APPROVED, Survey, SurveyInvitation,
+from app.surveys.models import (CLOSED, KINDS, OPEN, TEXT_APPROVED, Survey, SurveyInvitation,
                                 SurveyOption, SurveyQuestion, SurveySection)
 from app.surveys.templates_library import LIBRARY
 from app.surveys.texts import keys_of, set_text
@@ -226,5 +226,3 @@ def survey_url(survey: Survey) -> str:
     """Where a family-page session answers this survey."""
     return url_for("surveys.start", survey_id=survey.id)
 
-
-__all__ = ["DRAFT", "OPEN", "CLOSED"]

@@ -21,5 +21,5 @@ def test_unknown_queue_url_is_refused(tmp_path):
 
 def test_scheduler_runs_the_sweep_and_due_messages(app):
     scheduler = build_scheduler(app)
-    assert {job.id for job in scheduler.get_jobs()} == {"sweep", "send_due"}
+    assert {"sweep", "send_due"} <= {job.id for job in scheduler.get_jobs()}  # features add their own
     assert not scheduler.running  # built, not started: only `flask scheduler` starts it

@@ -134,3 +134,12 @@ def test_family_page_lists_surveys_to_answer(client, make, smtp):
     family = client.get("/family").get_data(as_text=True)
     assert "Questionnaires" in family and "Our nursery" in family and "please answer" in family
     assert client.get(f"/survey/{survey.id}/1").status_code == 200
+
+
+def test_link_opened_before_the_invitations_were_noted_still_works(client, make, smtp):
+    setting, survey, q, a, b = _sent(make, smtp)
+    db.session.query(SurveyInvitation).delete()  # as if the worker sent before the rows were written
+    db.session.commit()
+    client.get(link_path(smtp.to(a.email)[0]))
+    assert client.get(f"/survey/{survey.id}/1").status_code == 200
+    assert {i.contact_id for i in db.session.scalars(select(SurveyInvitation))} == {a.id, b.id}

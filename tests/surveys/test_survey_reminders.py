@@ -57,3 +57,11 @@ def test_sms_parents_are_reminded_by_text(client, make, smtp, twilio, frozen_clo
     assert services.send_reminders() == 1
     rows = db.session.query(Delivery).filter_by(contact_id=texter.id).all()
     assert {r.channel for r in rows} == {"sms"} and len(rows) == 2
+
+
+def test_the_scheduler_process_runs_reminders_and_closing(app):
+    from app.scheduler import build_scheduler
+
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert {"surveys_reminders", "surveys_close_due"} <= set(jobs)
+    assert jobs["surveys_reminders"].func.__name__ == "send_reminders"
