@@ -77,6 +77,8 @@ def edit(survey_id: int):
         if form.opens_at.data and form.closes_at.data and form.closes_at.data <= form.opens_at.data:
             form.closes_at.errors.append(_s("The close date must be after the open date."))
         else:
+            services.mark_changed(survey, "title", form.title.data)
+            services.mark_changed(survey, "intro", form.intro.data or "")
             survey.title, survey.intro, survey.mode = form.title.data, form.intro.data or "", form.mode.data
             survey.opens_at = form.opens_at.data.replace(tzinfo=timezone.utc) if form.opens_at.data else None
             survey.closes_at = form.closes_at.data.replace(tzinfo=timezone.utc) if form.closes_at.data else None

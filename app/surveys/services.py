@@ -14,7 +14,7 @@ from app.families.models import Child, ChildContact, Contact
 from app.messaging.models import Delivery
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
-from app.surveys.models import (CLOSED, KINDS, OPEN, TEXT_APPROVED, Survey, SurveyInvitation,
+from app.surveys.models import (CLOSED, KINDS, OPEN, TEXT_APPROVED, TEXT_REVIEW, Survey, SurveyInvitation,
                                 SurveyOption, SurveyQuestion, SurveySection)
 from app.surveys.templates_library import LIBRARY
 from app.surveys.texts import keys_of, set_text
@@ -89,6 +89,14 @@ def from_template(setting, name: str) -> Survey:
                 set_text(survey, key, language, str(source), TEXT_APPROVED)
     db.session.flush()
     return survey
+
+
+def mark_changed(survey: Survey, key: str, new_text: str) -> None:
+    """When a default-language text changes, its approved translations go back to 'needs review'."""
+    if dict(keys_of(survey)).get(key, "") != new_text.strip():
+        for t in survey.texts:
+            if t.key == key and t.status == TEXT_APPROVED:
+                t.status = TEXT_REVIEW
 
 
 def missing_translations(survey: Survey, language: str) -> list[str]:

@@ -69,3 +69,38 @@ def test_translations_go_draft_review_approved_and_only_approved_reach_parents(c
                                                             f"status-q:{q.id}": "approved",
                                                             "text-title": "Ankieta", "status-title": "approved"})
     assert missing_translations(survey, "pl") == []
+
+
+def test_pico_makes_a_template_survey_sets_it_up_and_sends_it(client, make, login_as, smtp):
+    from app.surveys.models import SurveyInvitation
+
+    setting = make.setting()
+    room = make.room(setting, "Acorns")
+    in_room = make.contact(setting, children=[make.child(setting, room=room)], channels="email", language="ro")
+    elsewhere = make.contact(setting, children=[make.child(setting)], channels="email")
+    login_as(make.user(setting, role="pico"))
+    assert "Workshop evaluation" in client.get("/surveys").get_data(as_text=True)
+    client.post("/surveys/new", data={"template": "workshop"})
+    survey = db.session.scalar(select(Survey))
+    page = client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert "How useful was the workshop?" in page and "Română" in page
+    assert "Cât de util a fost atelierul?" in client.get(f"/surveys/{survey.id}/translate/ro").get_data(as_text=True)
+    bad = client.post(f"/surveys/{survey.id}", data={"what": "settings", "title": "Workshop", "mode": "confidential",
+                                                     "reminder_days": "three", "channels": "email",
+                                                     "audience": f"room:{room.id}"})
+    assert "Days as numbers" in bad.get_data(as_text=True)
+    saved = client.post(f"/surveys/{survey.id}", data={"what": "settings", "title": "Workshop", "mode": "confidential",
+                                                       "reminder_days": "3, 7", "channels": "email",
+                                                       "audience": f"room:{room.id}",
+                                                       "closes_at": "2030-01-31T17:00"})
+    assert saved.status_code == 302
+    client.post(f"/surveys/{survey.id}/send")
+    db.session.expire_all()
+    assert survey.status == "open" and survey.closes_at.year == 2030
+    [mail] = smtp.to(in_room.email)
+    # The English title changed, so its Romanian version went back to review: sent in English.
+    assert mail["Subject"] == "Workshop"
+    assert {t.status for t in survey.texts if t.key == "title"} == {"needs_review"}
+    assert smtp.to(elsewhere.email) == []
+    assert [i.contact_id for i in db.session.scalars(select(SurveyInvitation))] == [in_room.id]
+    assert client.get(f"/surveys/{survey.id}/results").status_code == 200
