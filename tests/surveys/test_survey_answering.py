@@ -143,3 +143,15 @@ def test_link_opened_before_the_invitations_were_noted_still_works(client, make,
     client.get(link_path(smtp.to(a.email)[0]))
     assert client.get(f"/survey/{survey.id}/1").status_code == 200
     assert {i.contact_id for i in db.session.scalars(select(SurveyInvitation))} == {a.id, b.id}
+
+
+def test_language_switcher_and_right_to_left_on_survey_pages(client, make, smtp):
+    setting, survey, q, a, b = _sent(make, smtp)
+    client.get(link_path(smtp.to(a.email)[0]))
+    switched = client.post("/language", data={"lang": "ur", "next": f"/survey/{survey.id}/1"})
+    assert switched.location.endswith(f"/survey/{survey.id}/1")
+    page = client.get(f"/survey/{survey.id}/1").get_data(as_text=True)
+    assert '<html lang="ur" dir="rtl">' in page and "حصہ 1 از 2" in page
+    # The answer is kept with the language the parent answered in.
+    answer_all(client, survey, q)
+    assert db.session.scalar(select(SurveyResponse.language)) == "ur"
