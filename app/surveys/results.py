@@ -109,19 +109,24 @@ def question_results(survey: Survey, room: int | None = None, language: str | No
 
 
 def export_rows(survey: Survey) -> list[list[str]]:
-    """One row per submitted response, one column per question (no identities in confidential mode).
-
-    Rows are sorted by their answers, not by when they were given."""
+    """One row per submitted response, one column per question (no identities in confidential mode;
+    languages with fewer than MIN_GROUP responses shown as "other"). Rows are sorted by their
+    answers, not by when they were given."""
     questions = survey.questions
     header = (["Name"] if survey.mode == NAMED else []) + ["Language"] + [q.text for q in questions]
     options = {o.id: o.text for q in questions for o in q.options}
+    responses = _responses(survey)
+    per_language = Counter(r.language for r in responses)
     rows = []
-    for r in _responses(survey):
+    for r in responses:
         values: dict[int, list[str]] = {}
         for a in r.answers:
             values.setdefault(a.question_id, []).append(options.get(a.option_id, "") if a.option_id
                                                         else _label(next(q for q in questions if q.id == a.question_id), a.value or ""))
-        row = [r.language] + ["; ".join(sorted(values.get(q.id, []))) for q in questions]
+        language = r.language
+        if survey.mode != NAMED and per_language[language] < MIN_GROUP:
+            language = "other"  # a rare language could point at one family
+        row = [language] + ["; ".join(sorted(values.get(q.id, []))) for q in questions]
         if survey.mode == NAMED:
             row.insert(0, _name(r.contact_id))
         rows.append(row)

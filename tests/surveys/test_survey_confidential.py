@@ -63,6 +63,7 @@ def test_confidential_export_has_no_identities(client, make, smtp, login_as):
     body = client.get(f"/surveys/{survey.id}/export.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(body)))
     assert rows[0][0] == "Language" and len(rows) == 4
+    assert {r[0] for r in rows[1:]} == {"other"}  # three English answers: too few to name the language
     assert {"idea from parent 0", "idea from parent 1", "idea from parent 2"} <= {c for r in rows for c in r}
     for parent in parents:
         assert parent.first_name not in body and parent.last_name not in body and parent.email not in body
