@@ -180,7 +180,9 @@ def submit(answerer: Answerer) -> bool:
     response = response_of(answerer)
     if response is None:
         return False
-    if not response.submitted and answerer.invitation is not None:
+    if response.submitted:
+        return True  # an edit: no invitation changes, so nothing in this transaction pairs with it
+    if answerer.invitation is not None:
         flipped = db.session.execute(
             update(SurveyInvitation).where(SurveyInvitation.id == answerer.invitation.id,
                                            SurveyInvitation.responded.is_(False))

@@ -7,6 +7,7 @@ from flask import (abort, g, make_response, redirect, render_template, request, 
                    url_for)
 from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db, limiter
 from app.i18n import language_code
@@ -14,7 +15,7 @@ from app.parents import links
 from app.parents.routes import private
 from app.surveys import answering
 from app.surveys.answering import Answerer, Tampered
-from app.surveys.models import NAMED, Survey, SurveyInvitation
+from app.surveys.models import NAMED, Survey, SurveyInvitation, SurveyQuestion, SurveySection
 from app.surveys.routes import bp
 from app.surveys.services import is_open, record_invitations
 from app.surveys.texts import LIKERT, RATING, YESNO, Texts
@@ -39,7 +40,8 @@ def _page(template: str, status: int = 200, **context):
 
 def _answerer(survey_id: int) -> Answerer | None:
     """The answerer of this browser for a survey: a personal-link session, or the public link."""
-    survey = db.session.get(Survey, survey_id)
+    survey = db.session.get(Survey, survey_id, options=[
+        selectinload(Survey.sections).selectinload(SurveySection.questions).selectinload(SurveyQuestion.options)])
     if survey is None:
         return None
     public = session.get(answering.PUBLIC, {})
