@@ -88,11 +88,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.settings.routes import bp as settings_bp
     from app.feedback import staff_routes  # noqa: F401  (staff pages register on feedback.bp)
     from app.feedback.routes import bp as feedback_bp
+    from app.surveys.routes import bp as surveys_bp
     from app.workshops import poll_routes  # noqa: F401  (the poll pages register on workshops.bp)
     from app.workshops.routes import bp as workshops_bp
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
-               feedback_bp, alerts_bp, workshops_bp, involvement_bp, newsletters_bp, activities_bp):
+               feedback_bp, alerts_bp, workshops_bp, involvement_bp, newsletters_bp, activities_bp,
+               surveys_bp):
         app.register_blueprint(bp)
 
 

@@ -13,3 +13,5 @@ from app.involvement.models import (ForumMeeting, ForumMember, InterestSignup, O
                                     SkillOffer, VolunteerSignup, VolunteerSlot)
 from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion, Upload  # noqa: F401
 from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest  # noqa: F401
+from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyOption,  # noqa: F401
+                                SurveyQuestion, SurveyResponse, SurveySection, SurveyText)

@@ -112,7 +112,8 @@ def app(_app):
     from app import clock, tasks
     from app.extensions import limiter
 
-    saved, tasks.flask_app = tasks.flask_app, _app  # queue jobs run in this app, whatever was built since
+    saved = tasks.flask_app
+    tasks.init_app(_app)  # queue jobs run in this app, whatever app was built since
     with _app.app_context():
         yield _app
         db.session.rollback()
