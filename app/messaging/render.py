@@ -24,8 +24,14 @@ CATEGORY_NAMES = {
 }
 
 
+_serializers: dict[str, URLSafeSerializer] = {}
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+    key = current_app.config["SECRET_KEY"]
+    if key not in _serializers:  # one per key: building it (key derivation) costs more than signing
+        _serializers[key] = URLSafeSerializer(key, salt="unsubscribe")
+    return _serializers[key]
 
 
 def unsubscribe_token(contact_id: int, category: str) -> str:
