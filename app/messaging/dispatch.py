@@ -218,8 +218,12 @@ def send_deliveries(ids: list[int]) -> None:
         for start in range(0, len(deliveries), SEND_CHUNK):
             chunk = deliveries[start:start + SEND_CHUNK]
             allowed = list(takewhile(lambda d: _under_cap(d.channel, budget), chunk))
-            links = issue_links(allowed, cache)
-            db.session.commit()  # links exist before anyone can receive them
+            try:
+                links = issue_links(allowed, cache)
+                db.session.commit()  # links exist before anyone can receive them
+            except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
+                db.session.rollback()  # each row then meets the error in send_one and fails on its own
+                links = {}
             for delivery in allowed:
                 message_ids.add(delivery.message_id)
                 send_one(delivery, channels, cache, links.get(delivery.id), sent)
