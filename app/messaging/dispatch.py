@@ -2,11 +2,12 @@
 
 Jobs carry delivery ids only. Each row is claimed atomically (queued → sending) and committed before
 the channel is called, so two workers never send one row; a crash after the call can at worst repeat
-the rows in flight, which the sweep flags.
+the rows in flight (claimed, or sent in the current chunk but not yet recorded), which the sweep flags.
 """
 from __future__ import annotations
 
 import random
+from itertools import takewhile
 from datetime import timedelta
 
 from flask import current_app
@@ -31,7 +32,7 @@ def _rate_limiter() -> strategies.MovingWindowRateLimiter:
     return _limiters[uri]
 
 
-CAP_CHUNK = 10
+CAP_CHUNK = 20  # = SEND_CHUNK below: a chunk takes its sends from the cap in one go
 
 
 def _under_cap(channel: str, budget: dict) -> bool:
@@ -145,8 +146,12 @@ def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
     enqueue([delivery.id], urgent=urgent, delay=delay)
 
 
-def send_one(delivery: Delivery, channels: dict, cache: dict | None = None) -> str:
-    """Check, render and send one claimed row, then commit its outcome; returns the new status."""
+def send_one(delivery: Delivery, channels: dict, cache: dict | None = None, links: dict | None = None,
+             sent: list | None = None) -> str:
+    """Check, render and send one claimed row, then record its outcome; returns the new status.
+
+    A failure or a block is committed at once; a success is committed at once too, unless a `sent`
+    list is given: (id, provider id) is then appended there for the caller to record with others."""
     from app.messaging.render import render
 
     blocked = _blocked(delivery)
@@ -158,7 +163,7 @@ def send_one(delivery: Delivery, channels: dict, cache: dict | None = None) -> s
                                                                      get_channel(delivery.channel))
     urgent = delivery.message.urgency == URGENT
     try:
-        provider_id = channel.send(render(delivery, cache))
+        provider_id = channel.send(render(delivery, cache, links))
     except Exception as exc:  # noqa: BLE001 — a bug must not leave the row stuck or retried for ever
         error = exc if isinstance(exc, SendError) else _unexpected(exc)
         db.session.rollback()
@@ -166,42 +171,72 @@ def send_one(delivery: Delivery, channels: dict, cache: dict | None = None) -> s
         _retry(delivery, error, urgent) if error.transient else _fail(delivery, error)
         db.session.commit()
         return QUEUED if error.transient else FAILED
+    if sent is not None:
+        sent.append((delivery.id, provider_id))
+        return SENT
     status.move(delivery.id, SENT, provider_id=provider_id, error=None, reason=None)
     db.session.commit()
     return SENT
 
 
-def send_deliveries(ids: list[int]) -> None:
-    """Claim a batch of rows and send them over one connection per channel.
+# Rows sent between two commits: their personal links are issued in one INSERT (committed before
+# any of them is sent) and their "sent" status recorded in one UPDATE. A worker killed mid-chunk
+# leaves at most this many rows sent but still `sending`; the sweep flags and re-sends them.
+SEND_CHUNK = 20
 
-    Each outcome is committed as soon as it is known, so a worker killed mid-batch leaves at most
-    one row sent but not recorded; rows claimed but not reached are requeued by the sweep."""
+
+def _record_sent(sent: list) -> None:
+    status.mark_sent(sent)
+    db.session.commit()
+    sent.clear()
+
+
+def send_deliveries(ids: list[int]) -> None:
+    """Claim a batch of rows and send them over one connection per channel, SEND_CHUNK at a time.
+
+    Failures are committed as soon as they are known, successes once per chunk; rows claimed but not
+    reached (or sent but not yet recorded) when a worker dies stay `sending` for the sweep."""
     from sqlalchemy.orm import selectinload
 
+    from app.messaging.render import issue_links
     from app.messaging.services import finish_if_done
 
     claimed = claim(ids)
     if not claimed:
         return
     db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
-    deliveries = db.session.scalars(select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
-                                    .options(selectinload(Delivery.contact),
-                                             selectinload(Delivery.message).selectinload(Message.versions),
-                                             selectinload(Delivery.message).selectinload(Message.setting)))
+    deliveries = list(db.session.scalars(
+        select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
+        .options(selectinload(Delivery.contact), selectinload(Delivery.message).selectinload(Message.versions),
+                 selectinload(Delivery.message).selectinload(Message.setting))))
     channels: dict = {}
     cache: dict = {}  # each language's body, rendered once per batch
     budget: dict = {}  # sends already taken from the shared caps
+    sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
     message_ids = set()
     try:
-        for n, delivery in enumerate(list(deliveries)):
-            if not _under_cap(delivery.channel, budget):
-                rest = claimed[n:]
+        for start in range(0, len(deliveries), SEND_CHUNK):
+            chunk = deliveries[start:start + SEND_CHUNK]
+            allowed = list(takewhile(lambda d: _under_cap(d.channel, budget), chunk))
+            try:
+                links = issue_links(allowed, cache)
+                db.session.commit()  # links exist before anyone can receive them
+            except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
+                db.session.rollback()  # each row then meets the error in send_one and fails on its own
+                links = {}
+            for delivery in allowed:
+                message_ids.add(delivery.message_id)
+                send_one(delivery, channels, cache, links.get(delivery.id), sent)
+            _record_sent(sent)
+            if len(allowed) < len(chunk):
+                rest = [d.id for d in deliveries[start + len(allowed):]]
                 _release(rest)
-                enqueue(rest, urgent=delivery.message.urgency == URGENT, delay=1)
+                enqueue(rest, urgent=chunk[len(allowed)].message.urgency == URGENT, delay=1)
                 break
-            message_ids.add(delivery.message_id)
-            send_one(delivery, channels, cache)
     finally:
+        if sent:  # an unexpected error mid-chunk: still record what did go out
+            db.session.rollback()
+            _record_sent(sent)
         for channel in channels.values():
             channel.close()
     for message_id in message_ids:

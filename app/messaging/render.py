@@ -11,7 +11,8 @@ from markupsafe import Markup, escape
 from app.i18n import in_language, text_direction
 from app.messaging.channels.base import Envelope
 from app.messaging.models import Delivery
-from app.parents.links import issue_link, link_url
+from app.parents.links import FAMILY, issue_link, link_url
+from app.parents.links import issue_links as issue_links_for
 
 CATEGORY_NAMES = {
     "newsletter": _l("newsletters"),
@@ -23,8 +24,14 @@ CATEGORY_NAMES = {
 }
 
 
+_serializers: dict[str, URLSafeSerializer] = {}
+
+
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="unsubscribe")
+    key = current_app.config["SECRET_KEY"]
+    if key not in _serializers:  # one per key: building it (key derivation) costs more than signing
+        _serializers[key] = URLSafeSerializer(key, salt="unsubscribe")
+    return _serializers[key]
 
 
 def unsubscribe_token(contact_id: int, category: str) -> str:
@@ -101,28 +108,64 @@ def _email_body(message, language: str) -> tuple[str, str, str]:
     return version.subject, body_text, css_inline.inline(html)
 
 
-def render(delivery: Delivery, cache: dict | None = None) -> Envelope:
+def _marked_text(delivery: Delivery, cache: dict) -> str:
+    """The text of a delivery (before its personal links are put in) where link marks may appear."""
+    message = delivery.message
+    if delivery.channel == "sms":
+        version = message.version(delivery.language) or message.version(message.default_language)
+        return version.sms_text or version.body_text
+    subject, text, html = _cached_body(message, delivery.language, cache)
+    return text + html
+
+
+def _cached_body(message, language: str, cache: dict) -> tuple[str, str, str]:
+    key = (message.id, language)
+    if key not in cache:
+        cache[key] = _email_body(message, language)
+    return cache[key]
+
+
+def issue_links(deliveries: list[Delivery], cache: dict) -> dict[int, dict[str, str]]:
+    """Each delivery's personal links (mark → URL), issued with one INSERT per purpose (not committed).
+
+    Restricted contacts get none (they are not sent to)."""
+    wanted: dict[tuple, list[Delivery]] = {}
+    found: dict[int, dict[str, str]] = {}
+    for delivery in deliveries:
+        if delivery.contact.restricted:
+            continue
+        found[delivery.id] = {}
+        text, message = _marked_text(delivery, cache), delivery.message
+        if FAMILY_MARK in text:
+            wanted.setdefault((FAMILY_MARK, FAMILY, None), []).append(delivery)
+        if PERSONAL_LINK in text and message.link_purpose:
+            wanted.setdefault((PERSONAL_LINK, message.link_purpose, message.link_scope_id), []).append(delivery)
+    for (mark, purpose, scope_id), group in wanted.items():
+        tokens = issue_links_for([d.contact for d in group], purpose, scope_id)
+        for delivery, token in zip(group, tokens):
+            found[delivery.id][mark] = link_url(token)
+    return found
+
+
+def render(delivery: Delivery, cache: dict | None = None, links: dict[str, str] | None = None) -> Envelope:
     """The envelope for one delivery: content in its language, personal links, unsubscribe headers.
 
     The language's body is rendered (and its CSS inlined) once per `cache`; each recipient's own
-    links are then put in place."""
+    links (issued beforehand by `issue_links`, else here) are then put in place."""
     message = delivery.message
     if delivery.channel == "sms":
         version = message.version(delivery.language) or message.version(message.default_language)
         text = version.sms_text or version.body_text
-        for mark, url in _personal_links(delivery, text).items():
+        for mark, url in (_personal_links(delivery, text) if links is None else links).items():
             text = text.replace(mark, url)
         if CHILDREN_MARK in text:
             text = text.replace(CHILDREN_MARK, _children_names(delivery))
         return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
                         delivery_id=delivery.id, body_text=text)
     cache = {} if cache is None else cache
-    key = (message.id, delivery.language)
-    if key not in cache:
-        cache[key] = _email_body(message, delivery.language)
-    subject, text, html = cache[key]
+    subject, text, html = _cached_body(message, delivery.language, cache)
     headers: dict[str, str] = {}
-    for mark, url in _personal_links(delivery, text + html).items():
+    for mark, url in (_personal_links(delivery, text + html) if links is None else links).items():
         text, html = text.replace(mark, url), html.replace(mark, str(escape(url)))
     if CHILDREN_MARK in text or CHILDREN_MARK in html:
         names = _children_names(delivery)

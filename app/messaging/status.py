@@ -1,7 +1,7 @@
 """Delivery status moves only forward; every move is one conditional UPDATE (atomic, idempotent)."""
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from app.clock import utcnow
 from app.extensions import db
@@ -42,3 +42,15 @@ def move(delivery_id: int, to: str, **values) -> bool:
         update(table).where(table.c.id == delivery_id, table.c.status.in_(FROM[to])).values(status=to, **values))
     return result.rowcount == 1
 
+
+
+def mark_sent(sent: list[tuple[int, str]]) -> None:
+    """Move many claimed deliveries to sent with their provider ids, in one executemany UPDATE."""
+    if not sent:
+        return
+    (claimed,) = FROM[SENT]  # only a claimed row may become sent (an IN list cannot be executemany'd)
+    table = Delivery.__table__
+    db.session.connection().execute(
+        update(table).where(table.c.id == bindparam("b_id"), table.c.status == claimed)
+        .values(status=SENT, provider_id=bindparam("b_provider"), sent_at=utcnow(), error=None, reason=None),
+        [{"b_id": delivery_id, "b_provider": provider_id} for delivery_id, provider_id in sent])

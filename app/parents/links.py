@@ -35,7 +35,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, session, url_for
 from flask_login import logout_user
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.clock import utcnow
 from app.extensions import db
@@ -129,6 +129,22 @@ def issue_link(contact: Contact, purpose: str = FAMILY, scope_id: int | None = N
     ))
     db.session.flush()
     return f"{body}.{_signature(current_app.secret_key, body)}"
+
+
+def issue_links(contacts: list[Contact], purpose: str = FAMILY, scope_id: int | None = None) -> list[str]:
+    """Like issue_link for many contacts at once (one INSERT); returns their tokens in order."""
+    if purpose not in purposes():
+        raise ValueError(f"no page is registered for links of purpose {purpose!r}")
+    now = utcnow()
+    expires_at = now + timedelta(days=current_app.config["FAMILY_LINK_DAYS"])
+    bodies = [secrets.token_urlsafe(RANDOM_BYTES) for _ in contacts]
+    if contacts:
+        db.session.execute(insert(LinkToken.__table__), [
+            {"setting_id": contact.setting_id, "token_hash": _hash(body), "contact_id": contact.id,
+             "purpose": purpose, "scope_id": scope_id, "contact_link_version": contact.link_version,
+             "created_at": now, "expires_at": expires_at}
+            for contact, body in zip(contacts, bodies)])
+    return [f"{body}.{_signature(current_app.secret_key, body)}" for body in bodies]
 
 
 def link_url(token: str) -> str:

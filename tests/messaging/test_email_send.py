@@ -117,3 +117,17 @@ def test_each_recipient_gets_their_own_personal_link_of_the_message_purpose(app,
     path = _parts(mail)[0].split("Please answer here: http://localhost", 1)[1].split()[0]
     assert links.find_link(path.removeprefix("/l/")).contact_id == a.id
     assert db.session.scalar(select(Delivery).where(Delivery.contact_id == b.id)).status == "sent"
+
+
+def test_a_link_that_cannot_be_issued_fails_the_rows_not_the_job(make, smtp):
+    from app.messaging.render import PERSONAL_LINK
+
+    setting, (en, pl), msg = _setup(make, versions={"en": {"subject": "Survey",
+                                                           "body_text": f"Answer: {PERSONAL_LINK}"}})
+    msg.link_purpose = "nobody-registered-this"
+    db.session.commit()
+    send_now(msg.id)
+    assert smtp.to(en.email) == [] and smtp.to(pl.email) == []
+    rows = db.session.scalars(select(Delivery).where(Delivery.message_id == msg.id)).all()
+    assert [r.status for r in rows] == ["failed", "failed"]
+    assert all("could not prepare" in r.error for r in rows)
