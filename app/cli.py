@@ -49,12 +49,14 @@ def worker(threads: int, processes: bool) -> None:
 
 @click.command("scheduler")
 def scheduler() -> None:
-    """Run the one scheduler process: the sweep and scheduled messages (never in web workers)."""
+    """Run the one scheduler process: sweep, scheduled messages, reminders, escalation (never in web workers)."""
     from app.scheduler import build_scheduler
     from app.tasks import job_app
 
-    click.echo("Scheduler running: sweep every minute, due messages every 30 seconds.")
-    build_scheduler(job_app()).start()
+    jobs = build_scheduler(job_app())
+    click.echo("Scheduler running: " + ", ".join(
+        f"{job.id} every {int(job.trigger.interval.total_seconds())} s" for job in jobs.get_jobs()) + ".")
+    jobs.start()
 
 
 @click.command("create-setting")
