@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
     from app.families.routes import bp as families_bp
     from app.involvement.routes import bp as involvement_bp
+    from app.lists.routes import bp as lists_bp
     from app.home import bp as home_bp
     from app.messaging.routes import bp as messaging_bp
     from app.messaging.webhooks import bp as webhooks_bp
@@ -94,7 +95,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
                feedback_bp, alerts_bp, workshops_bp, involvement_bp, newsletters_bp, activities_bp,
-               surveys_bp):
+               surveys_bp, lists_bp):
         app.register_blueprint(bp)
 
 

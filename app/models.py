@@ -15,3 +15,4 @@ from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersi
 from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest  # noqa: F401
 from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyOption,  # noqa: F401
                                 SurveyQuestion, SurveyResponse, SurveySection, SurveyText)
+from app.lists.models import SavedList, SavedListMember  # noqa: F401

@@ -18,6 +18,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.families.contact_details import InvalidDetail, normalise_email, normalise_mobile
 from app.families.models import Child, ChildContact, Contact
+from app.lists.models import SavedList, SavedListMember
 from app.messaging.models import QUEUED, SUPPRESSED, Delivery, Message, SmsOptOut, Unsubscribe
 
 BATCH = 1000
@@ -60,6 +61,17 @@ def _audience_filters(audience: dict, today) -> list | None:
     return conds
 
 
+def _explicit_contacts(audience: dict, setting_id: int):
+    """Contact ids (a list or a subquery) of an explicit audience: {"contacts": [...]} or {"saved_list": id}."""
+    if audience.get("contacts"):
+        return audience["contacts"]
+    if audience.get("saved_list"):
+        return (select(SavedListMember.contact_id)
+                .join(SavedList, SavedList.id == SavedListMember.list_id)
+                .where(SavedList.id == int(audience["saved_list"]), SavedList.setting_id == setting_id))
+    return None
+
+
 def _links():
     return (select(ChildContact.id).join(Child, Child.id == ChildContact.child_id)
             .where(ChildContact.contact_id == Contact.id))
@@ -90,11 +102,12 @@ def _contact_batches(message: Message) -> Iterator[list]:
     # a filter on child.setting_id here would make SQLite scan the setting's children per contact.
     conds = _audience_filters(audience, today)
     current = or_(Child.leaving_date.is_(None), Child.leaving_date >= today)
-    if conds is None and not audience.get("contacts"):
+    explicit = _explicit_contacts(audience, message.setting_id)
+    if conds is None and explicit is None:
         return
     links = _links().where(*(conds or []))
-    if audience.get("contacts") and conds is None:
-        in_audience = Contact.id.in_(audience["contacts"])
+    if explicit is not None and conds is None:
+        in_audience = Contact.id.in_(explicit)
         has_current = or_(~links.exists(), links.where(current).exists())  # no child at all counts as current
     else:
         in_audience = links.exists()

@@ -17,7 +17,15 @@ AUDIENCE_LABELS = {
     "key_groups": _sl("Families in these key groups"),
     "starting": _sl("Families of children starting in the next four weeks"),
     "leaving": _sl("Families of children leaving in the next four weeks"),
+    "saved_list": _sl("A saved list"),
 }
+
+
+def _int_or_zero(value) -> int:
+    """A posted id, or 0 when it is missing or not a number."""
+    return int(value) if str(value).isdigit() else 0
+
+
 STATE_LABELS = {"draft": _sl("Draft"), "needs_review": _sl("Needs review"), "approved": _sl("Approved")}
 
 
@@ -30,6 +38,7 @@ class IssueForm(FlaskForm):
     audience_kind = RadioField(_sl("Audience"), default="all", choices=list(AUDIENCE_LABELS.items()))
     rooms = SelectMultipleField(_sl("Rooms"), coerce=int, validate_choice=False)
     key_groups = SelectMultipleField(_sl("Key groups"), coerce=int, validate_choice=False)
+    saved_list = SelectField(_sl("Saved list"), coerce=_int_or_zero, validate_choice=False)
     pr_only = BooleanField(_sl("Only contacts with parental responsibility"))
     one_per_family = RadioField(_sl("Who in each family"), default="every", choices=[
         ("every", _sl("Every contact")), ("one", _sl("One per family (the first contact)"))])
@@ -42,6 +51,10 @@ class IssueForm(FlaskForm):
             ok = False
         if self.audience_kind.data == "key_groups" and not self.key_groups.data:
             self.key_groups.errors.append(_sl("Choose at least one key group."))
+            ok = False
+        if self.audience_kind.data == "saved_list" and self.saved_list.data not in {
+                c[0] for c in self.saved_list.choices or []}:
+            self.saved_list.errors.append(_sl("Choose a saved list."))
             ok = False
         return ok
 

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.families.forms import language_choices
 from app.families.models import Contact, Room
 from app.i18n import _s
+from app.lists.services import lists_for
 from app.newsletters import content, services
 from app.newsletters.forms import (AUDIENCE_LABELS, STATE_LABELS, EmptyForm, IssueForm, ScheduleForm,
                                    TranslateForm, UploadForm, VersionForm)
@@ -53,12 +54,15 @@ def _fill_choices(form: IssueForm) -> None:
         select(Room).where(Room.setting_id == setting_id).order_by(Room.name))]
     form.key_groups.choices = [(u.id, u.name) for u in db.session.scalars(
         select(User).where(User.setting_id == setting_id, User.role == KEY_PERSON).order_by(User.name))]
+    form.saved_list.choices = [(s.id, s.name) for s in lists_for(setting_id)]
 
 
 def _apply(form: IssueForm, issue: Issue) -> None:
     kind = form.audience_kind.data
     ids = form.rooms.data if kind == "rooms" else form.key_groups.data if kind == "key_groups" else []
     allowed = {c[0] for c in (form.rooms.choices if kind == "rooms" else form.key_groups.choices)}
+    if kind == "saved_list":
+        ids, allowed = [form.saved_list.data], {c[0] for c in form.saved_list.choices}
     issue.kind = form.kind.data
     issue.requires_ack = form.requires_ack.data
     issue.channels = form.channels.data
@@ -106,7 +110,8 @@ def settings(issue_id: int):
                            "audience_kind": a.get("kind", "all"), "pr_only": a.get("pr_only", False),
                            "one_per_family": "one" if a.get("one_per_family") else "every",
                            "rooms": a.get("ids") if a.get("kind") == "rooms" else [],
-                           "key_groups": a.get("ids") if a.get("kind") == "key_groups" else []})
+                           "key_groups": a.get("ids") if a.get("kind") == "key_groups" else [],
+                           "saved_list": (a.get("ids") or [0])[0] if a.get("kind") == "saved_list" else 0})
     _fill_choices(form)
     if form.validate_on_submit():
         _apply(form, issue)

@@ -17,7 +17,7 @@ from app.newsletters.content import file_url, to_html, to_text
 from app.newsletters.models import APPROVED, Acknowledgement, Issue, IssueRead, IssueVersion
 
 PURPOSE = "newsletter"
-AUDIENCE_KINDS = ("all", "rooms", "key_groups", "starting", "leaving")
+AUDIENCE_KINDS = ("all", "rooms", "key_groups", "starting", "leaving", "saved_list")
 PER_CHILD = ("rooms", "key_groups", "starting", "leaving")
 WINDOW_DAYS = 28  # "starting soon" / "leaving soon": within the next four weeks
 
@@ -31,6 +31,8 @@ def messaging_audience(issue: Issue) -> dict:
         out = {kind: list(a.get("ids") or [])}
     elif kind in ("starting", "leaving"):
         out = {kind: WINDOW_DAYS}
+    elif kind == "saved_list":  # an explicit list of contacts: who is on it when the message is expanded
+        return {"saved_list": (a.get("ids") or [0])[0]}
     if a.get("pr_only"):
         out["pr_only"] = True
     if a.get("one_per_family"):

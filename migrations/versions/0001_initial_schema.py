@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:21:13.867920
+Create Date: 2026-11-22 23:32:36.818302
 
 """
 from alembic import op
@@ -106,6 +106,19 @@ def upgrade():
     )
     with op.batch_alter_table('room', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_room_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('saved_list',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_saved_list_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_list'))
+    )
+    with op.batch_alter_table('saved_list', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_list_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('sms_opt_out',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -686,6 +699,19 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_rsvp_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_rsvp_workshop_id'), ['workshop_id'], unique=False)
 
+    op.create_table('saved_list_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('list_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_saved_list_member_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['list_id'], ['saved_list.id'], name=op.f('fk_saved_list_member_list_id_saved_list'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_saved_list_member')),
+    sa.UniqueConstraint('list_id', 'contact_id', name='uq_saved_list_member')
+    )
+    with op.batch_alter_table('saved_list_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_saved_list_member_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_saved_list_member_list_id'), ['list_id'], unique=False)
+
     op.create_table('skill_offer',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -1145,6 +1171,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_skill_offer_contact_id'))
 
     op.drop_table('skill_offer')
+    with op.batch_alter_table('saved_list_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_list_member_list_id'))
+        batch_op.drop_index(batch_op.f('ix_saved_list_member_contact_id'))
+
+    op.drop_table('saved_list_member')
     with op.batch_alter_table('rsvp', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_rsvp_workshop_id'))
         batch_op.drop_index(batch_op.f('ix_rsvp_setting_id'))
@@ -1288,6 +1319,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_sms_opt_out_setting_id'))
 
     op.drop_table('sms_opt_out')
+    with op.batch_alter_table('saved_list', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_saved_list_setting_id'))
+
+    op.drop_table('saved_list')
     with op.batch_alter_table('room', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 

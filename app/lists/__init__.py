@@ -1,0 +1,1 @@
+"""Saved lists of contacts: named audiences the PICO keeps and reuses."""
