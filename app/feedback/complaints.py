@@ -171,9 +171,41 @@ def open_complaints(setting_id: int | None = None):
     return list(db.session.scalars(query.order_by(FeedbackItem.complaint_at)))
 
 
+def _staff_url(item: FeedbackItem) -> str:
+    from flask import current_app
+
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/staff/feedback/{item.id}"
+
+
+def _email_reminder(item: FeedbackItem, day: int, user_ids: list[int], now: datetime) -> None:
+    """Email one reminder (reference, days remaining, due date, link; never the notes) to these staff."""
+    from app.messaging.services import create_message, send_now
+
+    due, left = due_date(item), days_remaining(item, now)
+    due_text = f"{due.day} {due:%B %Y}"
+    if left >= 0:
+        subject = _s("Complaint %(ref)s: %(n)s days left for the outcome", ref=item.reference, n=left)
+    else:
+        subject = _s("Complaint %(ref)s: the outcome is overdue", ref=item.reference)
+    body = "\n\n".join([
+        _s("Complaint %(ref)s has reached day %(day)s of %(total)s.", ref=item.reference, day=day,
+           total=COMPLAINT_DAYS),
+        _s("The outcome must reach the parent by %(date)s: %(n)s days remaining.", date=due_text, n=left),
+        _s("Open the complaint: %(url)s", url=_staff_url(item)),
+        _s("The complaint's notes are not in this email: read them in Homelink."),
+    ])
+    message = create_message(_setting(item), category="personal", channels="email",
+                             audience={"staff": user_ids}, default_language="en",
+                             audience_label=_s("Complaint reminder %(ref)s", ref=item.reference),
+                             versions={"en": {"subject": subject, "body_text": body}})
+    send_now(message.id)
+
+
 def send_reminders(now: datetime | None = None) -> int:
     """Scheduler job: remind the owner and the manager(s) at days 14, 21 and 26 of each open
-    complaint. Selects by state (a reminder row per complaint, day and person), so re-running is safe."""
+    complaint, by email through the messaging core (staff audience). Selects by state (a reminder
+    row per complaint, day and person, committed with its email), so re-running is safe. A late run
+    records every day passed but emails each person once, for the latest day."""
     now = now or utcnow()
     created = 0
     for item in open_complaints():
@@ -181,6 +213,7 @@ def send_reminders(now: datetime | None = None) -> int:
         people = {u.id for u in db.session.scalars(select_manager(item.setting_id))}
         if item.owner_id:
             people.add(item.owner_id)
+        latest: dict[int, int] = {}  # user id → the latest day newly reached
         for day in REMINDER_DAYS:
             if elapsed < day:
                 continue
@@ -189,9 +222,13 @@ def send_reminders(now: datetime | None = None) -> int:
             for user_id in sorted(people - done):
                 db.session.add(ComplaintReminder(setting_id=item.setting_id, item_id=item.id, day=day,
                                                  user_id=user_id, created_at=now))
+                latest[user_id] = day
                 created += 1
             if people - done:
                 record(item.setting_id, "complaint.reminder", item, actor_label="scheduler", day=day)
+        for day in sorted(set(latest.values())):
+            _email_reminder(item, day, sorted(u for u, d in latest.items() if d == day), now)
+        db.session.commit()
     db.session.commit()
     return created
 

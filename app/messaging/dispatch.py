@@ -109,8 +109,10 @@ def _release(ids: list[int]) -> None:
 def _blocked(delivery: Delivery) -> tuple[str, str] | None:
     """A reason found at send time not to send (restricted since, STOP since, validity over)."""
     message = delivery.message
-    if delivery.contact.restricted:
+    if delivery.contact is not None and delivery.contact.restricted:
         return SUPPRESSED, outbox.RESTRICTED
+    if delivery.user is not None and not delivery.user.active:
+        return SUPPRESSED, outbox.STAFF_INACTIVE
     if delivery.channel == "sms" and db.session.scalar(select(SmsOptOut.id).where(
             SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
         return SUPPRESSED, outbox.SMS_STOP
@@ -129,9 +131,10 @@ def _fail(delivery: Delivery, error: SendError) -> None:
     if error.reason == "sms_opted_out" and not db.session.scalar(select(SmsOptOut.id).where(
             SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
         db.session.add(SmsOptOut(setting_id=delivery.setting_id, mobile=delivery.address))
-    db.session.add(ContactProblem(setting_id=delivery.setting_id, contact_id=delivery.contact_id,
-                                  channel=delivery.channel, reason=error.reason, detail=error.detail,
-                                  delivery_id=delivery.id))
+    if delivery.contact_id is not None:  # a staff address problem shows in the message report only
+        db.session.add(ContactProblem(setting_id=delivery.setting_id, contact_id=delivery.contact_id,
+                                      channel=delivery.channel, reason=error.reason, detail=error.detail,
+                                      delivery_id=delivery.id))
 
 
 def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
@@ -207,7 +210,7 @@ def send_deliveries(ids: list[int]) -> None:
     db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
     deliveries = list(db.session.scalars(
         select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
-        .options(selectinload(Delivery.contact), selectinload(Delivery.message).selectinload(Message.versions),
+        .options(selectinload(Delivery.contact), selectinload(Delivery.user), selectinload(Delivery.message).selectinload(Message.versions),
                  selectinload(Delivery.message).selectinload(Message.setting))))
     channels: dict = {}
     cache: dict = {}  # each language's body, rendered once per batch

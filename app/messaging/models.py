@@ -34,7 +34,7 @@ class Message(TenantMixin, TimestampMixin, db.Model):
     urgency: Mapped[str] = mapped_column(String(10), default=NORMAL)
     channels: Mapped[str] = mapped_column(String(12), default="email")  # email | sms | both
     default_language: Mapped[str] = mapped_column(String(8), default="en")
-    # {"all": true} | {"rooms": [ids]} | {"children": [ids]} | {"contacts": [ids]}
+    # {"all": true} | {"rooms": [ids]} | {"children": [ids]} | {"contacts": [ids]} | {"staff": [user ids]}
     audience: Mapped[dict] = mapped_column(JSON, default=dict)
     audience_label: Mapped[str] = mapped_column(String(200), default="")
     status: Mapped[str] = mapped_column(String(12), default=DRAFT, index=True)
@@ -83,16 +83,19 @@ class MessageVersion(db.Model):
 
 
 class Delivery(TenantMixin, db.Model):
-    """One message to one contact on one channel: the outbox row and its fate."""
+    """One message to one contact (or, for staff audiences, one user) on one channel: the outbox row."""
 
     __table_args__ = (
         UniqueConstraint("message_id", "contact_id", "channel", name="uq_delivery_message_contact_channel"),
+        UniqueConstraint("message_id", "user_id", "channel", name="uq_delivery_message_user_channel"),
         Index("ix_delivery_status_queued_at", "status", "queued_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), index=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    # Set instead of contact_id when the recipient is a member of staff ({"staff": [user ids]}).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(8))
     address: Mapped[str | None] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8))
@@ -111,6 +114,7 @@ class Delivery(TenantMixin, db.Model):
 
     message = relationship("Message")
     contact = relationship("Contact")
+    user = relationship("User")
 
 
 class Unsubscribe(TenantMixin, db.Model):

@@ -28,6 +28,9 @@ RESTRICTED = "restricted"
 CHILD_LEFT = "child_left"
 UNSUBSCRIBED = "unsubscribed"
 SMS_STOP = "sms_stop"
+STAFF_NO_SMS = "staff_no_sms"  # staff are emailed only
+STAFF_INACTIVE = "staff_inactive"
+STAFF_LANGUAGE = "en"  # staff pages (and so staff emails) are in English
 NO_ADDRESS = {"email": "no_email", "sms": "no_mobile"}
 BAD_ADDRESS = {"email": "invalid_email", "sms": "invalid_mobile"}
 
@@ -103,7 +106,7 @@ def _contact_batches(message: Message) -> Iterator[list]:
     conds = _audience_filters(audience, today)
     current = or_(Child.leaving_date.is_(None), Child.leaving_date >= today)
     explicit = _explicit_contacts(audience, message.setting_id)
-    if conds is None and explicit is None:
+    if audience.get("staff") or (conds is None and explicit is None):
         return
     links = _links().where(*(conds or []))
     if explicit is not None and conds is None:
@@ -179,11 +182,41 @@ def _rows_for_batch(message: Message, rows: list, languages: set[str], region: s
     return out
 
 
-def _insert(rows: list[dict]) -> None:
+def _staff_rows(message: Message, languages: set[str]) -> list[dict]:
+    """Rows for a {"staff": [user ids]} audience: this setting's users, by email, in English; never SMS
+    and never bulk (staff have no unsubscribe); inactive users and unusable addresses are suppressed."""
+    from app.auth.models import User
+
+    ids = [int(i) for i in message.audience.get("staff") or []]
+    users = db.session.scalars(select(User).where(User.setting_id == message.setting_id, User.id.in_(ids))
+                               .order_by(User.id)) if ids else []
+    language = STAFF_LANGUAGE if STAFF_LANGUAGE in languages else message.default_language
+    now = utcnow()
+    out = []
+    for user in users:
+        for channel in message.channel_list:
+            row = {"setting_id": message.setting_id, "message_id": message.id, "contact_id": None,
+                   "user_id": user.id, "channel": channel, "language": language, "fallback": False,
+                   "status": QUEUED, "queued_at": now, "attempts": 0, "stuck": False,
+                   "address": None, "reason": None}
+            if channel == "sms":
+                reason = STAFF_NO_SMS
+            else:
+                address, reason = _valid_address("email", user.email, "GB")
+                row["address"] = address
+            if reason is None and not user.active:
+                reason = STAFF_INACTIVE
+            if reason:
+                row.update(status=SUPPRESSED, reason=reason, finished_at=now, address=None)
+            out.append(row)
+    return out
+
+
+def _insert(rows: list[dict], key: str = "contact_id") -> None:
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(Delivery).on_conflict_do_nothing(
-        index_elements=["message_id", "contact_id", "channel"])
+        index_elements=["message_id", key, "channel"])
     db.session.execute(stmt, [dict(r, finished_at=r.get("finished_at")) for r in rows])
 
 
@@ -194,6 +227,13 @@ def expand(message: Message) -> int:
         raise ValueError("the message has no version in its default language")
     region = message.setting.phone_region or "GB"
     total = 0
+    if (message.audience or {}).get("staff"):
+        if message.is_bulk:
+            raise ValueError("staff are sent personal messages only, not bulk categories")
+        rows = _staff_rows(message, languages)
+        if rows:
+            _insert(rows, key="user_id")
+        return len(rows)
     for rows in _contact_batches(message):
         batch = _rows_for_batch(message, rows, languages, region)
         _insert(batch)

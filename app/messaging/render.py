@@ -81,6 +81,8 @@ def _personal_links(delivery: Delivery, text: str) -> dict[str, str]:
     """Each link mark found in `text`, and this recipient's own URL for it (issued only when used)."""
     message = delivery.message
     marks = {}
+    if delivery.contact is None:  # staff: no parent links
+        return marks
     if FAMILY_MARK in text:
         marks[FAMILY_MARK] = link_url(issue_link(delivery.contact))
     if PERSONAL_LINK in text and message.link_purpose:
@@ -88,10 +90,21 @@ def _personal_links(delivery: Delivery, text: str) -> dict[str, str]:
     return marks
 
 
+def _staff_email_body(message, language: str) -> tuple[str, str, str]:
+    """(subject, text, HTML) of a message to staff: the text as written, no parent footer."""
+    version = message.version(language) or message.version(message.default_language)
+    body = Markup(version.body_html) if version.body_html else _paragraphs(version.body_text)
+    html = Markup('<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>%s</title></head>'
+                  '<body>%s</body></html>') % (language, version.subject, body)
+    return version.subject, version.body_text.rstrip() + "\n", str(html)
+
+
 def _email_body(message, language: str) -> tuple[str, str, str]:
     """(subject, text, inlined HTML) of a message in one language, with marks where personal links go."""
     version = message.version(language) or message.version(message.default_language)
     setting = message.setting
+    if (message.audience or {}).get("staff"):
+        return _staff_email_body(message, language)
     unsubscribe = UNSUBSCRIBE_MARK if message.is_bulk else None
     with in_language(language):
         footer = [_("Update your details, your language or how we contact you: %(url)s", url=FAMILY_MARK),
@@ -132,6 +145,9 @@ def issue_links(deliveries: list[Delivery], cache: dict) -> dict[int, dict[str, 
     wanted: dict[tuple, list[Delivery]] = {}
     found: dict[int, dict[str, str]] = {}
     for delivery in deliveries:
+        if delivery.contact is None:  # staff: no personal links
+            found[delivery.id] = {}
+            continue
         if delivery.contact.restricted:
             continue
         found[delivery.id] = {}

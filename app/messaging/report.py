@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.auth.models import User
 from app.families.models import Contact
 from app.i18n import _sl
 from app.messaging.models import FAILED, SUPPRESSED, UNDELIVERED, EXPIRED, Delivery
@@ -15,6 +16,8 @@ REASONS = {
     "child_left": _sl("Their children have left"),
     "unsubscribed": _sl("Unsubscribed from this kind of message"),
     "sms_stop": _sl("Replied STOP to our texts"),
+    "staff_no_sms": _sl("Staff are emailed, never texted"),
+    "staff_inactive": _sl("This member of staff's account is switched off"),
     "no_email": _sl("No email address"),
     "no_mobile": _sl("No mobile number"),
     "invalid_email": _sl("Email address is not valid"),
@@ -59,8 +62,11 @@ def problem_rows(message_id: int, limit: int = 500) -> list:
     """Failed and suppressed rows with the contact's name, for staff to act on."""
     return db.session.execute(
         select(Delivery.id, Delivery.channel, Delivery.status, Delivery.reason, Delivery.error,
-               Delivery.stuck, Contact.id.label("contact_id"), Contact.first_name, Contact.last_name)
-        .join(Contact, Contact.id == Delivery.contact_id)
+               Delivery.stuck, Contact.id.label("contact_id"),
+               func.coalesce(Contact.first_name, User.name).label("first_name"),
+               func.coalesce(Contact.last_name, "").label("last_name"))
+        .outerjoin(Contact, Contact.id == Delivery.contact_id)
+        .outerjoin(User, User.id == Delivery.user_id)
         .where(Delivery.message_id == message_id,
                Delivery.status.in_((FAILED, UNDELIVERED, EXPIRED, SUPPRESSED)))
-        .order_by(Delivery.status, Contact.last_name, Contact.first_name).limit(limit)).all()
+        .order_by(Delivery.status, "last_name", "first_name").limit(limit)).all()

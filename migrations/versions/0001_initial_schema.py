@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:32:36.818302
+Create Date: 2026-11-22 23:45:34.934608
 
 """
 from alembic import op
@@ -458,7 +458,8 @@ def upgrade():
     op.create_table('delivery',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=False),
-    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.String(length=8), nullable=False),
     sa.Column('address', sa.String(length=254), nullable=True),
     sa.Column('language', sa.String(length=8), nullable=False),
@@ -478,8 +479,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_delivery_contact_id_contact'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_delivery_message_id_message'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_delivery_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_delivery_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
-    sa.UniqueConstraint('message_id', 'contact_id', 'channel', name='uq_delivery_message_contact_channel')
+    sa.UniqueConstraint('message_id', 'contact_id', 'channel', name='uq_delivery_message_contact_channel'),
+    sa.UniqueConstraint('message_id', 'user_id', 'channel', name='uq_delivery_message_user_channel')
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_delivery_contact_id'), ['contact_id'], unique=False)
@@ -487,6 +490,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_delivery_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_delivery_user_id'), ['user_id'], unique=False)
 
     op.create_table('digest',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1231,6 +1235,7 @@ def downgrade():
 
     op.drop_table('digest')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_delivery_user_id'))
         batch_op.drop_index('ix_delivery_status_queued_at')
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))
         batch_op.drop_index(batch_op.f('ix_delivery_provider_id'))
