@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateTimeLocalField, FloatField, SelectField, 
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.i18n import _sl
+from app.messaging.audience_form import AudienceForm
 from app.surveys.models import KINDS, TEXT_STATUSES
 
 KIND_NAMES = dict(zip(KINDS, (_sl("Single choice"), _sl("Multiple choice"), _sl("Rating scale (1–5)"),
@@ -13,7 +14,7 @@ KIND_NAMES = dict(zip(KINDS, (_sl("Single choice"), _sl("Multiple choice"), _sl(
                               _sl("Long text"))))
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(AudienceForm):
     """Title, introduction, mode, dates, reminders, channels, audience."""
 
     title = StringField(_sl("Title"), validators=[DataRequired(), Length(max=200)])
@@ -28,7 +29,6 @@ class SurveyForm(FlaskForm):
                                                                message=_sl("Days as numbers, e.g. 3,7"))])
     channels = SelectField(_sl("Send by"), choices=[("both", _sl("Email and text message")),
                                                      ("email", _sl("Email")), ("sms", _sl("Text message"))])
-    audience = SelectField(_sl("Audience"), choices=[("all", _sl("All families"))])
 
 
 class SectionForm(FlaskForm):
