@@ -58,3 +58,21 @@ class TextForm(FlaskForm):
 
 
 STATUS_NAMES = dict(zip(TEXT_STATUSES, (_sl("Draft"), _sl("Needs review"), _sl("Approved"))))
+
+
+class QuestionEditForm(FlaskForm):
+    """Change a question (after sending, only its wording)."""
+
+    text = TextAreaField(_sl("Question"), validators=[DataRequired(), Length(max=1000)])
+    required = BooleanField(_sl("Required"))
+    options = TextAreaField(_sl("Choices (one per line)"), validators=[Length(max=3000)])
+    low = StringField(_sl("Label for 1"), validators=[Length(max=80)])
+    high = StringField(_sl("Label for 5"), validators=[Length(max=80)])
+    min_value = FloatField(_sl("Smallest number"), validators=[Optional()])
+    max_value = FloatField(_sl("Largest number"), validators=[Optional()])
+
+
+class SectionEditForm(FlaskForm):
+    """Correct a section's title."""
+
+    section_title = StringField(_sl("Section title"), validators=[Length(max=200)])

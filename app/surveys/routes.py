@@ -11,7 +11,7 @@ from app.extensions import db
 from app.i18n import _s
 from app.messaging import audience_form
 from app.security import MANAGER, PICO, owned_or_404, role_required
-from app.surveys import results, services
+from app.surveys import editing, results, services
 from app.surveys.forms import KIND_NAMES, STATUS_NAMES, QuestionForm, SectionForm, SurveyForm, TextForm
 from app.surveys.models import CHOICE_KINDS, DRAFT, OPEN, TEXT_STATUSES, Survey, SurveySection
 from app.surveys.templates_library import LIBRARY
@@ -93,7 +93,7 @@ def edit(survey_id: int):
         qform.text.errors.append(error)
     return render_template("surveys/edit.html", survey=survey, form=form, qform=qform, sform=sform,
                            kind_names=KIND_NAMES, languages=current_app.config["LANGUAGES"],
-                           missing=services.missing_translations)
+                           missing=services.missing_translations, locked=editing.structure_locked(survey))
 
 
 def _add_question(survey: Survey, qform: QuestionForm) -> str | None:
@@ -214,3 +214,6 @@ def export(survey_id: int, fmt: str):
 
 
 from app.surveys import parent_routes  # noqa: E402,F401  (the parent pages live on this blueprint)
+
+
+from app.surveys import edit_routes  # noqa: E402,F401  (registers the editing views on bp)
