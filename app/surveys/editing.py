@@ -5,7 +5,8 @@ from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.i18n import _s
-from app.surveys.models import CHOICE_KINDS, DRAFT, Survey, SurveyOption, SurveyQuestion, SurveyResponse, SurveySection, SurveyText
+from app.surveys.models import (CHOICE_KINDS, DRAFT, Survey, SurveyOption, SurveyQuestion, SurveyResponse,
+                                SurveySection, SurveyText)
 from app.surveys.services import mark_changed
 
 
