@@ -3,60 +3,25 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, DateTimeLocalField, RadioField, SelectField, SelectMultipleField, StringField,
+from wtforms import (BooleanField, DateTimeLocalField, RadioField, SelectField, StringField,
                      TextAreaField)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.families.forms import CHANNEL_LABELS
 from app.i18n import _sl
+from app.messaging.audience_form import AUDIENCE_LABELS, AudienceForm  # noqa: F401 (re-exported)
 from app.newsletters.models import VERSION_STATES
-
-AUDIENCE_LABELS = {
-    "all": _sl("Every family"),
-    "rooms": _sl("Families of children in these rooms"),
-    "key_groups": _sl("Families in these key groups"),
-    "starting": _sl("Families of children starting in the next four weeks"),
-    "leaving": _sl("Families of children leaving in the next four weeks"),
-    "saved_list": _sl("A saved list"),
-}
-
-
-def _int_or_zero(value) -> int:
-    """A posted id, or 0 when it is missing or not a number."""
-    return int(value) if str(value).isdigit() else 0
-
 
 STATE_LABELS = {"draft": _sl("Draft"), "needs_review": _sl("Needs review"), "approved": _sl("Approved")}
 
 
-class IssueForm(FlaskForm):
+class IssueForm(AudienceForm):
     """Who gets it and how."""
 
     kind = RadioField(_sl("What is this?"), default="newsletter", choices=[
         ("newsletter", _sl("Newsletter")), ("notice", _sl("Notice (policy update, outing letter …)"))])
     requires_ack = BooleanField(_sl("Parents must confirm they have read and understood it"))
-    audience_kind = RadioField(_sl("Audience"), default="all", choices=list(AUDIENCE_LABELS.items()))
-    rooms = SelectMultipleField(_sl("Rooms"), coerce=int, validate_choice=False)
-    key_groups = SelectMultipleField(_sl("Key groups"), coerce=int, validate_choice=False)
-    saved_list = SelectField(_sl("Saved list"), coerce=_int_or_zero, validate_choice=False)
-    pr_only = BooleanField(_sl("Only contacts with parental responsibility"))
-    one_per_family = RadioField(_sl("Who in each family"), default="every", choices=[
-        ("every", _sl("Every contact")), ("one", _sl("One per family (the first contact)"))])
     channels = RadioField(_sl("Send by"), default="both", choices=list(CHANNEL_LABELS.items()))
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if self.audience_kind.data == "rooms" and not self.rooms.data:
-            self.rooms.errors.append(_sl("Choose at least one room."))
-            ok = False
-        if self.audience_kind.data == "key_groups" and not self.key_groups.data:
-            self.key_groups.errors.append(_sl("Choose at least one key group."))
-            ok = False
-        if self.audience_kind.data == "saved_list" and self.saved_list.data not in {
-                c[0] for c in self.saved_list.choices or []}:
-            self.saved_list.errors.append(_sl("Choose a saved list."))
-            ok = False
-        return ok
 
 
 class VersionForm(FlaskForm):

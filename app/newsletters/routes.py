@@ -8,13 +8,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.audit.services import record
-from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.families.forms import language_choices
-from app.families.models import Contact, Room
+from app.families.models import Contact
 from app.i18n import _s
-from app.lists.services import lists_for
+from app.messaging import audience_form
 from app.newsletters import content, services
 from app.newsletters.forms import (AUDIENCE_LABELS, STATE_LABELS, EmptyForm, IssueForm, ScheduleForm,
                                    TranslateForm, UploadForm, VersionForm)
@@ -23,7 +22,7 @@ from app.newsletters.preview import preview, send_test
 from app.newsletters.translate import TranslationError, translator
 from app.parents import links
 from app.parents.sections import register_section
-from app.security import KEY_PERSON, MANAGER, PICO, owned_or_404, role_required
+from app.security import MANAGER, PICO, owned_or_404, role_required
 
 bp = Blueprint("newsletters", __name__, template_folder="templates")
 STAFF = (MANAGER, PICO)
@@ -49,25 +48,14 @@ def _editable_or_redirect(issue: Issue):
 
 
 def _fill_choices(form: IssueForm) -> None:
-    setting_id = current_user.setting_id
-    form.rooms.choices = [(r.id, r.name) for r in db.session.scalars(
-        select(Room).where(Room.setting_id == setting_id).order_by(Room.name))]
-    form.key_groups.choices = [(u.id, u.name) for u in db.session.scalars(
-        select(User).where(User.setting_id == setting_id, User.role == KEY_PERSON).order_by(User.name))]
-    form.saved_list.choices = [(s.id, s.name) for s in lists_for(setting_id)]
+    audience_form.fill_choices(form, current_user.setting_id)
 
 
 def _apply(form: IssueForm, issue: Issue) -> None:
-    kind = form.audience_kind.data
-    ids = form.rooms.data if kind == "rooms" else form.key_groups.data if kind == "key_groups" else []
-    allowed = {c[0] for c in (form.rooms.choices if kind == "rooms" else form.key_groups.choices)}
-    if kind == "saved_list":
-        ids, allowed = [form.saved_list.data], {c[0] for c in form.saved_list.choices}
     issue.kind = form.kind.data
     issue.requires_ack = form.requires_ack.data
     issue.channels = form.channels.data
-    issue.audience = {"kind": kind, "ids": [i for i in ids if i in allowed], "pr_only": form.pr_only.data,
-                      "one_per_family": form.one_per_family.data == "one"}
+    issue.audience = audience_form.stored(form)
 
 
 @bp.get("/newsletters")
@@ -105,13 +93,8 @@ def settings(issue_id: int):
     issue = _issue(issue_id)
     if (stop := _editable_or_redirect(issue)) is not None:
         return stop
-    a = issue.audience or {}
     form = IssueForm(data={"kind": issue.kind, "requires_ack": issue.requires_ack, "channels": issue.channels,
-                           "audience_kind": a.get("kind", "all"), "pr_only": a.get("pr_only", False),
-                           "one_per_family": "one" if a.get("one_per_family") else "every",
-                           "rooms": a.get("ids") if a.get("kind") == "rooms" else [],
-                           "key_groups": a.get("ids") if a.get("kind") == "key_groups" else [],
-                           "saved_list": (a.get("ids") or [0])[0] if a.get("kind") == "saved_list" else 0})
+                           **audience_form.form_data(issue.audience)})
     _fill_choices(form)
     if form.validate_on_submit():
         _apply(form, issue)

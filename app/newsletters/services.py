@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.i18n import _s, in_language
-from app.messaging import outbox
+from app.messaging import audience_form, outbox
+from app.messaging.audience_form import PER_CHILD
 from app.messaging.models import CANCELLED, SCHEDULED, SUPPRESSED, Delivery, Message
 from app.messaging.render import CHILDREN_MARK, PERSONAL_LINK
 from app.messaging.services import counts, create_message, send_now
@@ -17,27 +18,11 @@ from app.newsletters.content import file_url, to_html, to_text
 from app.newsletters.models import APPROVED, Acknowledgement, Issue, IssueRead, IssueVersion
 
 PURPOSE = "newsletter"
-AUDIENCE_KINDS = ("all", "rooms", "key_groups", "starting", "leaving", "saved_list")
-PER_CHILD = ("rooms", "key_groups", "starting", "leaving")
-WINDOW_DAYS = 28  # "starting soon" / "leaving soon": within the next four weeks
 
 
 def messaging_audience(issue: Issue) -> dict:
     """The issue's audience in the shape app.messaging.outbox understands."""
-    a = issue.audience or {}
-    kind = a.get("kind", "all")
-    out: dict = {"all": True}
-    if kind in ("rooms", "key_groups"):
-        out = {kind: list(a.get("ids") or [])}
-    elif kind in ("starting", "leaving"):
-        out = {kind: WINDOW_DAYS}
-    elif kind == "saved_list":  # an explicit list of contacts: who is on it when the message is expanded
-        return {"saved_list": (a.get("ids") or [0])[0]}
-    if a.get("pr_only"):
-        out["pr_only"] = True
-    if a.get("one_per_family"):
-        out["one_per_family"] = True
-    return out
+    return audience_form.to_outbox(issue.audience)
 
 
 def language_needs(issue: Issue) -> dict[str, int]:

@@ -6,6 +6,7 @@ from wtforms import (BooleanField, DateTimeLocalField, FloatField, SelectField, 
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.i18n import _sl
+from app.messaging.audience_form import AudienceForm
 from app.surveys.models import KINDS, TEXT_STATUSES
 
 KIND_NAMES = dict(zip(KINDS, (_sl("Single choice"), _sl("Multiple choice"), _sl("Rating scale (1–5)"),
@@ -13,7 +14,7 @@ KIND_NAMES = dict(zip(KINDS, (_sl("Single choice"), _sl("Multiple choice"), _sl(
                               _sl("Long text"))))
 
 
-class SurveyForm(FlaskForm):
+class SurveyForm(AudienceForm):
     """Title, introduction, mode, dates, reminders, channels, audience."""
 
     title = StringField(_sl("Title"), validators=[DataRequired(), Length(max=200)])
@@ -28,7 +29,6 @@ class SurveyForm(FlaskForm):
                                                                message=_sl("Days as numbers, e.g. 3,7"))])
     channels = SelectField(_sl("Send by"), choices=[("both", _sl("Email and text message")),
                                                      ("email", _sl("Email")), ("sms", _sl("Text message"))])
-    audience = SelectField(_sl("Audience"), choices=[("all", _sl("All families"))])
 
 
 class SectionForm(FlaskForm):
@@ -58,3 +58,21 @@ class TextForm(FlaskForm):
 
 
 STATUS_NAMES = dict(zip(TEXT_STATUSES, (_sl("Draft"), _sl("Needs review"), _sl("Approved"))))
+
+
+class QuestionEditForm(FlaskForm):
+    """Change a question (after sending, only its wording)."""
+
+    text = TextAreaField(_sl("Question"), validators=[DataRequired(), Length(max=1000)])
+    required = BooleanField(_sl("Required"))
+    options = TextAreaField(_sl("Choices (one per line)"), validators=[Length(max=3000)])
+    low = StringField(_sl("Label for 1"), validators=[Length(max=80)])
+    high = StringField(_sl("Label for 5"), validators=[Length(max=80)])
+    min_value = FloatField(_sl("Smallest number"), validators=[Optional()])
+    max_value = FloatField(_sl("Largest number"), validators=[Optional()])
+
+
+class SectionEditForm(FlaskForm):
+    """Correct a section's title."""
+
+    section_title = StringField(_sl("Section title"), validators=[Length(max=200)])

@@ -8,10 +8,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from app.families.models import Room
 from app.i18n import _s
+from app.messaging import audience_form
 from app.security import MANAGER, PICO, owned_or_404, role_required
-from app.surveys import results, services
+from app.surveys import editing, results, services
 from app.surveys.forms import KIND_NAMES, STATUS_NAMES, QuestionForm, SectionForm, SurveyForm, TextForm
 from app.surveys.models import CHOICE_KINDS, DRAFT, OPEN, TEXT_STATUSES, Survey, SurveySection
 from app.surveys.templates_library import LIBRARY
@@ -48,11 +48,6 @@ def new():
     return redirect(url_for("surveys.edit", survey_id=survey.id))
 
 
-def _audience_choices(form: SurveyForm) -> None:
-    rooms = db.session.scalars(select(Room).where(Room.setting_id == current_user.setting_id)).all()
-    form.audience.choices = [("all", _s("All families"))] + [(f"room:{r.id}", r.name) for r in rooms]
-
-
 def _question_form(survey: Survey) -> QuestionForm:
     form = QuestionForm(prefix="q")
     form.section.choices = [(s.id, s.title or _s("Section %(n)s", n=i)) for i, s in enumerate(survey.sections, 1)]
@@ -65,14 +60,13 @@ def _question_form(survey: Survey) -> QuestionForm:
 def edit(survey_id: int):
     """The builder: settings, sections and questions."""
     survey = _survey(survey_id)
-    form = SurveyForm(obj=survey) if request.method == "GET" else SurveyForm()
-    _audience_choices(form)
+    form = (SurveyForm(obj=survey, data=audience_form.form_data(survey.audience)) if request.method == "GET"
+            else SurveyForm())
+    audience_form.fill_choices(form, current_user.setting_id)
     qform, sform = _question_form(survey), SectionForm(prefix="s")
     if request.method == "GET":
         form.opens_at.data = survey.opens_at.replace(tzinfo=None) if survey.opens_at else None
         form.closes_at.data = survey.closes_at.replace(tzinfo=None) if survey.closes_at else None
-        rooms = (survey.audience or {}).get("rooms")
-        form.audience.data = f"room:{rooms[0]}" if rooms else "all"
     elif request.form.get("what") == "settings" and form.validate():
         if form.opens_at.data and form.closes_at.data and form.closes_at.data <= form.opens_at.data:
             form.closes_at.errors.append(_s("The close date must be after the open date."))
@@ -83,8 +77,7 @@ def edit(survey_id: int):
             survey.opens_at = form.opens_at.data.replace(tzinfo=timezone.utc) if form.opens_at.data else None
             survey.closes_at = form.closes_at.data.replace(tzinfo=timezone.utc) if form.closes_at.data else None
             survey.reminder_days, survey.channels = form.reminder_days.data or "", form.channels.data
-            audience = form.audience.data
-            survey.audience = {"rooms": [int(audience[5:])]} if audience.startswith("room:") else {"all": True}
+            survey.audience = audience_form.stored(form)
             db.session.commit()
             flash(_s("Saved."), "success")
             return redirect(url_for("surveys.edit", survey_id=survey.id))
@@ -100,7 +93,7 @@ def edit(survey_id: int):
         qform.text.errors.append(error)
     return render_template("surveys/edit.html", survey=survey, form=form, qform=qform, sform=sform,
                            kind_names=KIND_NAMES, languages=current_app.config["LANGUAGES"],
-                           missing=services.missing_translations)
+                           missing=services.missing_translations, locked=editing.structure_locked(survey))
 
 
 def _add_question(survey: Survey, qform: QuestionForm) -> str | None:
@@ -221,3 +214,6 @@ def export(survey_id: int, fmt: str):
 
 
 from app.surveys import parent_routes  # noqa: E402,F401  (the parent pages live on this blueprint)
+
+
+from app.surveys import edit_routes  # noqa: E402,F401  (registers the editing views on bp)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.clock import utcnow
 from app.extensions import db
 from app.families.models import Child, ChildContact, Contact
+from app.messaging import audience_form
 from app.messaging.models import Delivery
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
@@ -162,7 +163,7 @@ def open_and_invite(survey: Survey, user=None) -> int:
     survey.status = OPEN
     survey.sent_at = now
     message = create_message(survey.setting, category="surveys", channels=survey.channels,
-                             audience=survey.audience or {"all": True}, versions=_versions(survey, False),
+                             audience=audience_form.to_outbox(survey.audience), versions=_versions(survey, False),
                              audience_label=survey.title, created_by=user, link_purpose=PURPOSE,
                              link_scope_id=survey.id, expires_at=survey.closes_at)
     survey.message_id = message.id

@@ -87,11 +87,11 @@ def test_pico_makes_a_template_survey_sets_it_up_and_sends_it(client, make, logi
     assert "Cât de util a fost atelierul?" in client.get(f"/surveys/{survey.id}/translate/ro").get_data(as_text=True)
     bad = client.post(f"/surveys/{survey.id}", data={"what": "settings", "title": "Workshop", "mode": "confidential",
                                                      "reminder_days": "three", "channels": "email",
-                                                     "audience": f"room:{room.id}"})
+                                                     "audience_kind": "rooms", "rooms": [room.id], "one_per_family": "every"})
     assert "Days as numbers" in bad.get_data(as_text=True)
     saved = client.post(f"/surveys/{survey.id}", data={"what": "settings", "title": "Workshop", "mode": "confidential",
                                                        "reminder_days": "3, 7", "channels": "email",
-                                                       "audience": f"room:{room.id}",
+                                                       "audience_kind": "rooms", "rooms": [room.id], "one_per_family": "every",
                                                        "closes_at": "2030-01-31T17:00"})
     assert saved.status_code == 302
     client.post(f"/surveys/{survey.id}/send")
