@@ -72,8 +72,13 @@ def _invitation(survey: Survey, contact_id: int) -> SurveyInvitation | None:
         SurveyInvitation.survey_id == survey.id, SurveyInvitation.contact_id == contact_id))
 
 
+SURVEY_REASONS = ("closed", "answered", "tampered")
+
+
 def _problem(reason: str, status: int):
-    return _page("surveys/problem.html", status, reason=reason)
+    """The friendly page for a questionnaire that cannot be answered; link problems use the shared page."""
+    template = "surveys/problem.html" if reason in SURVEY_REASONS else "parents/link_problem.html"
+    return _page(template, status, reason=reason)
 
 
 @bp.get("/survey")
