@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
+    from app.evidence.routes import bp as evidence_bp
     from app.families.routes import bp as families_bp
     from app.involvement.routes import bp as involvement_bp
     from app.lists.routes import bp as lists_bp
@@ -95,7 +96,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
                feedback_bp, alerts_bp, workshops_bp, involvement_bp, newsletters_bp, activities_bp,
-               surveys_bp, lists_bp):
+               surveys_bp, lists_bp, evidence_bp):
         app.register_blueprint(bp)
 
 
