@@ -1,0 +1,58 @@
+"""School terms, for the PICO's "this term" and "last term".
+
+Terms follow the usual English pattern, without half-terms or holidays: autumn from 1 September to
+31 December, spring from 1 January to 31 March, summer from 1 April to 31 August. A term's `end` is
+inclusive; `end_exclusive` is the first day after it, for queries on timestamps.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.i18n import _s
+
+# (season, first month, last month) in calendar order
+_SEASONS = (("spring", 1, 3), ("summer", 4, 8), ("autumn", 9, 12))
+
+
+@dataclass(frozen=True)
+class Term:
+    season: str  # "autumn" | "spring" | "summer"
+    year: int
+    start: date
+    end: date
+
+    @property
+    def end_exclusive(self) -> date:
+        return self.end + timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        names = {"autumn": _s("Autumn term"), "spring": _s("Spring term"), "summer": _s("Summer term")}
+        return f"{names[self.season]} {self.year}"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+def _term(season: str, year: int) -> Term:
+    _, first, last = next(s for s in _SEASONS if s[0] == season)
+    following = date(year + 1, 1, 1) if last == 12 else date(year, last + 1, 1)
+    return Term(season, year, date(year, first, 1), following - timedelta(days=1))
+
+
+def term_containing(day: date) -> Term:
+    season = next(name for name, first, last in _SEASONS if first <= day.month <= last)
+    return _term(season, day.year)
+
+
+def previous_term(term: Term) -> Term:
+    return term_containing(term.start - timedelta(days=1))
+
+
+def recent_terms(day: date, count: int) -> list[Term]:
+    """The `count` terms up to and including the one containing `day`, oldest first."""
+    terms = [term_containing(day)]
+    while len(terms) < count:
+        terms.append(previous_term(terms[-1]))
+    return list(reversed(terms))
