@@ -255,6 +255,8 @@ GET_WRITES = {
 # What each role must never see (NAMES_B for the other roles of setting A). The practitioner works
 # in another room than family A's child, so family A is not theirs either.
 FORBIDDEN = {"anon": NAMES_A + NAMES_B, "manager_b": NAMES_A, "practitioner": NAMES_A + NAMES_B}
+# ... and what each role does see somewhere, so that the check above cannot pass by seeing nothing.
+OWN = {"parent": NAMES_A, "manager": NAMES_A, "pico": NAMES_A, "key_person": NAMES_A, "manager_b": NAMES_B}
 
 
 def row_text(route: Route, statuses: dict, link: str = "family") -> str:
@@ -272,6 +274,7 @@ class Seen:
     crash: str = ""
     changed: tuple = ()
     leaked: tuple = ()
+    own: bool = False  # the page shows the role's own family
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +297,8 @@ def seen(matrix):
                     status=outcome(response),
                     crash=getattr(response, "error", ""),
                     changed=tuple(_unexpected_writes(route, baseline, connection, writes)),
-                    leaked=tuple(name for name in forbidden if name in body))
+                    leaked=tuple(name for name in forbidden if name in body),
+                    own=any(name in body for name in OWN.get(role, ())))
     return results
 
 
@@ -364,6 +368,8 @@ def test_no_page_shows_the_other_setting(seen):
     found = [f"{key[0]} {key[1]} as {role} shows {', '.join(s.leaked)}"
              for key, roles in seen.items() for role, s in roles.items() if s.leaked]
     assert not found, "\n".join(found)
+    blind = [role for role in OWN if not any(roles[role].own for roles in seen.values())]
+    assert not blind, f"these roles never saw their own family on any page, so the check proves nothing: {blind}"
 
 
 def test_the_table_tells_roles_apart(seen):

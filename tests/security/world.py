@@ -15,8 +15,8 @@ from app.parents import links
 # The moment the whole matrix runs at (a Monday morning; the workshop is a week later).
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 # Text that identifies each family (the seeded names): what the other setting must never see.
-NAMES_A = ("Amelia", "anna@example.org", "Anna Ash")
-NAMES_B = ("Bartholomew", "Bronwen", "bronwen@example.net")
+NAMES_A = ("Amelia", "Anna Ash", "anna@example.org", "900101")  # 900101: her mobile, however written
+NAMES_B = ("Bartholomew", "Bronwen", "bronwen@example.net", "900202")
 LINK_PURPOSES = ("family", "survey", "rsvp", "poll", "newsletter", "activities", "involve")
 
 
