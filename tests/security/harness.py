@@ -93,8 +93,9 @@ def url_for_route(app: Flask, route: Route, ids: dict) -> str:
         elif choice is not None and route.endpoint in BY_ENDPOINT:
             values[name] = choice  # a literal given for this endpoint ("pl", "style.css")
         else:
-            raise KeyError(f"no seeded value for <{name}> of {route.endpoint} ({route.rule}): "
-                           f"add it to BY_NAME or BY_ENDPOINT in tests/security/harness.py")
+            raise KeyError(f"no seeded value for <{name}> of {route.endpoint} ({route.rule}): seed an object "
+                           f"for it in tests/security/world.py (its id in World.ids) and map <{name}> to it "
+                           f"in BY_NAME or BY_ENDPOINT in tests/security/harness.py")
     return app.url_map.bind("localhost").build(route.endpoint, values, method=route.method)
 
 
@@ -171,17 +172,10 @@ def row_counts(connection) -> tuple[int, ...]:
     return tuple(connection.exec_driver_sql(_COUNTS_SQL[dialect.name]).one())
 
 
-def snapshot(connection, ignore: dict[str, set[str] | None]) -> dict[str, list]:
-    """Every row of every table (sorted), leaving out ignored tables (None) or columns."""
-    rows = {}
-    for table in db.metadata.sorted_tables:
-        skip = ignore.get(table.name, set())
-        if skip is None:
-            continue
-        columns = [c for c in table.columns if c.name not in skip]
-        result = connection.execute(select(*columns)).all()
-        rows[table.name] = sorted((tuple(map(repr, r)) for r in result))
-    return rows
+def snapshot(connection) -> dict[str, list]:
+    """Every row of every table, sorted (to tell which table a write changed, and how)."""
+    return {table.name: sorted(tuple(map(repr, row)) for row in connection.execute(select(table)).all())
+            for table in db.metadata.sorted_tables}
 
 
 def changes(before: dict[str, list], after: dict[str, list]) -> list[str]:
@@ -230,7 +224,6 @@ class Crash:
 
     error: str
     status_code: int = 500
-    headers: dict = None
 
     def get_data(self, as_text: bool = False) -> str:
         return self.error
