@@ -1,17 +1,23 @@
 """The authorisation matrix: every route of the app, for every role, against setting A's objects.
 
 Routes come from the URL map, so a new route is in the matrix at once, and the test fails until
-it has a row in ROUTES below. Each row gives the status each role must get:
+it has a row in ROWS below. Each row gives the status each role must get:
 
     LOGIN  a redirect to the staff login page (not logged in as staff)
     302    any other redirect
-    403 / 404 / 405 / 400 / 422 / 200  as returned (404: another setting's object, or not yours)
+    200 / 400 / 403 / 404 / 422 ...  as returned (403: a role, or a room, that may not; 404: an
+                                     object of another setting, or not the parent's)
 
 Roles: anon (no session), parent (family A's parent through a real personal link; of the purpose
 in `link=` for pages that need one), the four staff roles of setting A (the key person is family
 A's child's key person; the practitioner works in another room), and manager_b (setting B's
 manager, who must never reach setting A's objects). POSTs are sent with an empty form (CSRF is
 off in the test config); what a valid form does is tested by each feature's own tests.
+
+To add a route: run this file; test_every_route_has_a_row prints the row to paste with what each
+role got, so check every status against what the role should get before pasting it. A route with a
+new kind of URL parameter needs an object in tests/security/world.py and a line in BY_NAME or
+BY_ENDPOINT (tests/security/harness.py); the test says which.
 
 All requests share one seeded database (tests/security/world.py); each runs in a savepoint that is
 rolled back after it (tests/security/harness.py), so the order of rows does not matter.
