@@ -35,10 +35,10 @@ def options():
                     else value)
         opts.templates = {code: getattr(form, f"template_{code}").data.strip() for code in LANGUAGES
                           if (getattr(form, f"template_{code}").data or "").strip()}
+        db.session.add(opts)  # the defaults are saved the first time the manager saves
         db.session.commit()
         flash(_s("Late-collection options saved."), "success")
         return redirect(url_for("alerts.options"))
-    db.session.commit()
     return render_template("alerts/options.html", form=form, languages=LANGUAGES, placeholders=PLACEHOLDER_HELP)
 
 
@@ -49,8 +49,9 @@ def illnesses(illness_id: int | None = None):
     """The illness list, and a form to add (or change) one."""
     setting = current_user.setting
     illness = owned_or_404(db.session.get(Illness, illness_id)) if illness_id else None
-    form = IllnessForm(obj=illness)
+    form = IllnessForm()  # not obj=illness: its `guidance` is a dict of languages, the field one text
     if illness and not form.is_submitted():
+        form.name.data = illness.name
         form.guidance.data = (illness.guidance or {}).get(setting.default_language, "")
         for code in LANGUAGES:
             getattr(form, f"name_{code}").data = (illness.names or {}).get(code, "")

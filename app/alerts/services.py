@@ -59,13 +59,12 @@ class Reach:
 
 
 def options_for(setting) -> AlertOptions:
-    """The setting's alert options (made with the defaults on first use)."""
+    """The setting's alert options; the defaults, not yet saved, until the manager saves them
+    (reading them never writes, so the options page can be opened by GET without a change)."""
     options = db.session.scalar(select(AlertOptions).where(AlertOptions.setting_id == setting.id))
     if options is None:
         options = AlertOptions(setting_id=setting.id, escalate_minutes=10, limit_minutes=60,
                                closing_time="18:00", templates={})
-        db.session.add(options)
-        db.session.flush()
     return options
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.auth.models import User
 from app.extensions import db
+from app.families.access import contact_scope
 from app.families.models import Contact
 from app.feedback import complaints, services
 from app.feedback.forms import (LogForm, OutcomeForm, RegisterForm, ReplyForm, StepForm, TriageForm,
@@ -64,8 +65,8 @@ def inbox():
 def log():
     """Staff log feedback given in person, by phone or in writing."""
     form = LogForm()
-    contacts = db.session.scalars(select(Contact).where(Contact.setting_id == current_user.setting_id)
-                                  .order_by(Contact.last_name, Contact.first_name))
+    # Only the parents this member of staff may see (a practitioner: their room's families).
+    contacts = db.session.scalars(contact_scope(select(Contact)).order_by(Contact.last_name, Contact.first_name))
     form.contact_id.choices = [(0, _s("Not a listed parent"))] + [(c.id, c.full_name) for c in contacts]
     if form.validate_on_submit():
         contact = owned_or_404(db.session.get(Contact, form.contact_id.data)) if form.contact_id.data else None

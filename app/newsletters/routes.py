@@ -200,7 +200,7 @@ def upload(issue_id: int):
                 flash(_s("Attachment added."), "success")
             db.session.commit()
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for("newsletters.show", issue_id=issue.id))
 
 
