@@ -1,7 +1,7 @@
 """Homelink: reach every family in their own language."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template
 from flask_login import current_user
 
 from app.config import Config, config_from_env
@@ -15,9 +15,6 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README: Settings)")
-    if app.config.get("SESSION_COOKIE_SECURE"):
-        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
-        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -111,14 +108,9 @@ def _register_request_hooks(app: Flask) -> None:
 
             current_parent()
 
-    @app.after_request
-    def private_pages(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.endpoint and request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    from app import headers
+
+    headers.init_app(app)
 
 
 def _register_error_pages(app: Flask) -> None:

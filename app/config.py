@@ -113,12 +113,20 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
 
-    # Sessions and forms.
+    # Sessions and forms. Over plain http (development, tests) the cookie keeps its plain name:
+    # browsers refuse a `__Host-` cookie that is not Secure.
+    SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS = False  # Strict-Transport-Security header (app/headers.py); production only
     WTF_CSRF_TIME_LIMIT = None
+    # Every page sends Referrer-Policy: no-referrer (parent links must not leak), so browsers send no
+    # Referer for Flask-WTF's HTTPS-only referrer check to compare: the CSRF token and the SameSite
+    # session cookie protect the forms instead.
+    WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "10")) * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "en"
@@ -162,8 +170,12 @@ class ProductionConfig(Config):
     """Behind a TLS proxy, with gunicorn."""
 
     ENV_NAME = "production"
+    # `__Host-`: the browser only accepts the cookie over HTTPS, for this host, on path /.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True
+    HSTS = True
     PREFERRED_URL_SCHEME = "https"
 
 
