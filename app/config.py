@@ -106,6 +106,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     LINK_RATE_LIMIT = _env("LINK_RATE_LIMIT", "30 per minute")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (rate limits per visitor).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
     # Parent links.
     FAMILY_LINK_DAYS = int(_env("FAMILY_LINK_DAYS", "60"))
@@ -199,6 +201,16 @@ def test_database_url() -> str:
 def require_postgres() -> bool:
     """CI sets REQUIRE_POSTGRES=1 so a missing server fails instead of skipping."""
     return _flag("REQUIRE_POSTGRES")
+
+
+def require_peers() -> bool:
+    """CI sets REQUIRE_PEERS=1 so a missing peer (Prism, Redis) fails its tests instead of skipping."""
+    return _flag("REQUIRE_PEERS")
+
+
+def test_redis_url() -> str:
+    """Redis server for the tests of limits shared between processes."""
+    return _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def require_browser() -> bool:

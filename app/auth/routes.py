@@ -1,7 +1,7 @@
 """Log in and out; managers look after staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from app.audit.services import record
 from app.auth import services
 from app.auth.forms import LoginForm, StaffForm
 from app.auth.models import User
-from app.extensions import db, limiter
+from app.extensions import db, limiter, login_limit
 from app.families.models import Room
 from app.home import _safe_next
 from app.i18n import _s
@@ -19,12 +19,8 @@ from app.security import MANAGER, owned_or_404, role_required
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Staff log in with email and password."""
     if current_user.is_authenticated:
