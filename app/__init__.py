@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.alerts import notice_routes  # noqa: F401  (manager pages register on alerts.bp)
     from app.alerts.routes import bp as alerts_bp
     from app.audit.routes import bp as audit_bp
+    from app.auth import account_routes  # noqa: F401  (two-step login and password reset register on auth.bp)
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
     from app.evidence.routes import bp as evidence_bp

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.audit.services import record
-from app.auth import services
+from app.clock import utcnow
+from app.auth import services, two_factor
 from app.auth.forms import LoginForm, StaffForm
 from app.auth.models import User
 from app.extensions import db, limiter, login_limit
@@ -30,16 +31,37 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("That email and password do not match an active account."))
-        else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login
-            if lang:
-                session["lang"] = lang
-            login_user(user)
-            record(user.setting_id, "staff.login", user, actor=user)
+        elif user.totp_enabled:
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            start_second_step(user, request.args.get("next"))
+            return redirect(url_for("auth.login_code"))
+        else:
+            return finish_login(user, request.args.get("next"))
     return render_template("auth/login.html", form=form)
+
+
+PENDING = "pending_login"  # session key: the account whose password was right, waiting for its code
+
+
+def start_second_step(user: User, next_url: str | None) -> None:
+    """Password right, code still to come: remember who (id and session version), when and where to."""
+    session[PENDING] = {"user": user.get_id(), "at": utcnow().timestamp(), "next": next_url, "tries": 0}
+
+
+def finish_login(user: User, next_url: str | None):
+    """Log the account in with a fresh session (audited); a manager who must use two-step login and
+    has not set it up yet goes to set it up first."""
+    lang = session.get("lang")
+    session.clear()  # a fresh session at login
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    record(user.setting_id, "staff.login", user, actor=user)
+    db.session.commit()
+    if two_factor.required_for(user) and not user.totp_enabled:
+        flash(_s("Your setting asks managers to use two-step login. Set it up to continue."), "info")
+        return redirect(url_for("auth.two_factor"))
+    return redirect(_safe_next(next_url))
 
 
 @bp.post("/logout")

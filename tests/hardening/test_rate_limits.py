@@ -9,7 +9,8 @@ import uuid
 import pytest
 import requests
 
-from app.config import ROOT, require_peers, test_redis_url
+from app import config
+from app.config import ROOT, require_peers
 from app.extensions import db
 from app.parents import links
 from tests.support.smtp import free_port
@@ -56,7 +57,7 @@ def redis_url():
     """The test Redis (TEST_REDIS_URL); skipped when unreachable, a failure when REQUIRE_PEERS=1."""
     import redis
 
-    url = test_redis_url()
+    url = config.test_redis_url()
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as exc:
