@@ -59,7 +59,7 @@ def _matching_step(secret: str, code: str, now: datetime) -> int | None:
     totp = pyotp.TOTP(secret)
     step = totp.timecode(now)
     for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
-        if hmac.compare_digest(totp.at(now, offset), code):
+        if hmac.compare_digest(totp.generate_otp(step + offset), code):
             return step + offset
     return None
 
