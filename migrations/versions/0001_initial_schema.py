@@ -31,7 +31,7 @@ def upgrade():
     sa.Column('ofsted_phone', sa.String(length=32), nullable=True),
     sa.Column('ofsted_email', sa.String(length=254), nullable=True),
     sa.Column('ofsted_address', sa.Text(), nullable=True),
-    sa.Column('require_manager_totp', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('require_manager_totp', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_setting')),
