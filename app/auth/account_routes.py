@@ -13,10 +13,11 @@ from app.auth import two_factor as totp
 from app.auth.forms import CodeForm, EnrolForm, ForgotPasswordForm, NewPasswordForm, PasswordCheckForm
 from app.auth.models import User
 from app.auth.routes import PENDING, bp, finish_login
-from app.auth.services import load_user
+from app.auth.services import end_all_sessions, load_user
 from app.clock import utcnow
 from app.extensions import db, limiter, link_limit, login_limit
 from app.i18n import _s
+from app.security import MANAGER, owned_or_404, role_required
 
 CODE_STEP_TIME = timedelta(minutes=5)  # between the right password and the code
 CODE_TRIES = 5  # wrong codes before the password must be given again
@@ -123,6 +124,19 @@ def two_factor_off():
     else:
         flash(_s("That password is not right, so two-step login is still on."), "error")
     return redirect(url_for("auth.two_factor"))
+
+
+@bp.post("/staff/<int:user_id>/two-step/off")
+@role_required(MANAGER)
+def staff_two_factor_off(user_id: int):
+    """A manager turns off another member of staff's two-step login (a lost phone; audited)."""
+    user = owned_or_404(db.session.get(User, user_id))
+    if user.id != current_user.id and user.totp_enabled:
+        totp.turn_off(user, actor=current_user)
+        end_all_sessions(user)
+        db.session.commit()
+        flash(_s("Two-step login is off for %(name)s.", name=user.name), "success")
+    return redirect(url_for("auth.edit_staff", user_id=user.id))
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

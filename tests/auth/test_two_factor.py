@@ -192,3 +192,25 @@ def test_the_manager_turns_the_requirement_on_in_setting_details(make, login_as,
     db.session.refresh(setting)
     assert setting.require_manager_totp
     assert client.get("/staff").headers["Location"] == "/account/two-step"  # at once, for this manager too
+
+
+def test_a_manager_turns_off_someone_elses_two_step_login(app, make, login_as, client, frozen_clock):
+    setting = make.setting()
+    manager, pico = make.user(setting, role="manager"), make.user(setting, role="pico", name="Robin")
+    other_manager = make.user(make.setting(), role="manager")
+    phone_lost = app.test_client()
+    assert phone_lost.post("/login", data={"email": pico.email, "password": PASSWORD}).status_code == 302
+    _enrol(phone_lost, pico, frozen_clock)
+
+    login_as(other_manager)
+    assert client.post(f"/staff/{pico.id}/two-step/off").status_code == 404  # another setting's staff
+    client.post("/logout")
+    login_as(manager)
+    page = client.get(f"/staff/{pico.id}").get_data(as_text=True)
+    assert "Robin uses two-step login" in page
+    client.post(f"/staff/{pico.id}/two-step/off")
+    db.session.refresh(pico)
+    assert not pico.totp_enabled
+    assert phone_lost.get("/children").status_code == 302  # their sessions ended
+    assert phone_lost.post("/login", data={"email": pico.email, "password": PASSWORD}).headers["Location"] == "/"
+    assert "staff.two_factor_off" in db.session.scalars(select(AuditEntry.action)).all()
