@@ -30,7 +30,7 @@ POLICY = {
 }
 # Powerful browser features the app never uses, switched off for every page and any frame.
 PERMISSIONS = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
-               "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=(), browsing-topics=()")
+               "magnetometer=(), gyroscope=(), accelerometer=(), browsing-topics=()")
 HSTS = "max-age=31536000; includeSubDomains"
 
 

@@ -32,7 +32,7 @@ def login():
         if user is None:
             form.password.errors.append(_("That email and password do not match an active account."))
         elif user.totp_enabled:
-            db.session.commit()
+            db.session.rollback()  # not logged in yet: last_login_at waits for the code
             start_second_step(user, request.args.get("next"))
             return redirect(url_for("auth.login_code"))
         else:
@@ -56,6 +56,7 @@ def finish_login(user: User, next_url: str | None):
     if lang:
         session["lang"] = lang
     login_user(user)
+    user.last_login_at = utcnow()
     record(user.setting_id, "staff.login", user, actor=user)
     db.session.commit()
     if two_factor.required_for(user) and not user.totp_enabled:
