@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 
-.PHONY: run test install install-test translations peers clean
+.PHONY: run test bandit install install-test translations peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,10 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Security lint of the application code: fails on any high-severity finding (tests/test_bandit.py too).
+bandit: install-test
+	$(BIN)/python -m bandit -r app -lll -q
 
 clean:
 	rm -rf $(VENV) .peers instance/*.db

@@ -1,7 +1,7 @@
 """Homelink: reach every family in their own language."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template, request
+from flask import Flask, g, render_template
 from flask_login import current_user
 
 from app.config import Config, config_from_env
@@ -15,10 +15,12 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README: Settings)")
-    if app.config.get("SESSION_COOKIE_SECURE"):
-        app.config.setdefault("SESSION_COOKIE_NAME", "__Host-session")
-        app.config["SESSION_COOKIE_NAME"] = "__Host-session"
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -75,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.alerts import notice_routes  # noqa: F401  (manager pages register on alerts.bp)
     from app.alerts.routes import bp as alerts_bp
     from app.audit.routes import bp as audit_bp
+    from app.auth import account_routes  # noqa: F401  (two-step login and password reset register on auth.bp)
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
     from app.evidence.routes import bp as evidence_bp
@@ -111,14 +114,9 @@ def _register_request_hooks(app: Flask) -> None:
 
             current_parent()
 
-    @app.after_request
-    def private_pages(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if request.endpoint and request.endpoint != "static":
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    from app import headers
+
+    headers.init_app(app)
 
 
 def _register_error_pages(app: Flask) -> None:

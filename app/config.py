@@ -106,6 +106,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute")
     LINK_RATE_LIMIT = _env("LINK_RATE_LIMIT", "30 per minute")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (rate limits per visitor).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
     # Parent links.
     FAMILY_LINK_DAYS = int(_env("FAMILY_LINK_DAYS", "60"))
@@ -113,12 +115,20 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
 
-    # Sessions and forms.
+    # Sessions and forms. Over plain http (development, tests) the cookie keeps its plain name:
+    # browsers refuse a `__Host-` cookie that is not Secure.
+    SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    HSTS = False  # Strict-Transport-Security header (app/headers.py); production only
     WTF_CSRF_TIME_LIMIT = None
+    # Every page sends Referrer-Policy: no-referrer (parent links must not leak), so browsers send no
+    # Referer for Flask-WTF's HTTPS-only referrer check to compare: the CSRF token and the SameSite
+    # session cookie protect the forms instead.
+    WTF_CSRF_SSL_STRICT = False
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "10")) * 1024 * 1024
 
     BABEL_DEFAULT_LOCALE = "en"
@@ -162,8 +172,12 @@ class ProductionConfig(Config):
     """Behind a TLS proxy, with gunicorn."""
 
     ENV_NAME = "production"
+    # `__Host-`: the browser only accepts the cookie over HTTPS, for this host, on path /.
+    SESSION_COOKIE_NAME = "__Host-session"
     SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_NAME = "__Host-remember_token"
     REMEMBER_COOKIE_SECURE = True
+    HSTS = True
     PREFERRED_URL_SCHEME = "https"
 
 
@@ -187,6 +201,16 @@ def test_database_url() -> str:
 def require_postgres() -> bool:
     """CI sets REQUIRE_POSTGRES=1 so a missing server fails instead of skipping."""
     return _flag("REQUIRE_POSTGRES")
+
+
+def require_peers() -> bool:
+    """CI sets REQUIRE_PEERS=1 so a missing peer (Prism, Redis) fails its tests instead of skipping."""
+    return _flag("REQUIRE_PEERS")
+
+
+def test_redis_url() -> str:
+    """Redis server for the tests of limits shared between processes."""
+    return _env("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 def require_browser() -> bool:

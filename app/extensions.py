@@ -34,6 +34,20 @@ login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+def login_limit() -> str:
+    """Tries at the staff login and password-reset forms per address (LOGIN_RATE_LIMIT)."""
+    from flask import current_app
+
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def link_limit() -> str:
+    """Openings of personal and unguessable links per address (LINK_RATE_LIMIT)."""
+    from flask import current_app
+
+    return current_app.config["LINK_RATE_LIMIT"]
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG001
     """SQLite: enforce foreign keys; WAL so the worker and web can read while one writes."""
     import sqlite3

@@ -1,16 +1,17 @@
 """Log in and out; managers look after staff accounts."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app.audit.services import record
-from app.auth import services
+from app.clock import utcnow
+from app.auth import services, two_factor
 from app.auth.forms import LoginForm, StaffForm
 from app.auth.models import User
-from app.extensions import db, limiter
+from app.extensions import db, limiter, login_limit
 from app.families.models import Room
 from app.home import _safe_next
 from app.i18n import _s
@@ -19,12 +20,8 @@ from app.security import MANAGER, owned_or_404, role_required
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Staff log in with email and password."""
     if current_user.is_authenticated:
@@ -34,16 +31,38 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("That email and password do not match an active account."))
+        elif user.totp_enabled:
+            db.session.rollback()  # not logged in yet: last_login_at waits for the code
+            start_second_step(user, request.args.get("next"))
+            return redirect(url_for("auth.login_code"))
         else:
-            lang = session.get("lang")
-            session.clear()  # a fresh session at login
-            if lang:
-                session["lang"] = lang
-            login_user(user)
-            record(user.setting_id, "staff.login", user, actor=user)
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return finish_login(user, request.args.get("next"))
     return render_template("auth/login.html", form=form)
+
+
+PENDING = "pending_login"  # session key: the account whose password was right, waiting for its code
+
+
+def start_second_step(user: User, next_url: str | None) -> None:
+    """Password right, code still to come: remember who (id and session version), when and where to."""
+    session[PENDING] = {"user": user.get_id(), "at": utcnow().timestamp(), "next": next_url, "tries": 0}
+
+
+def finish_login(user: User, next_url: str | None):
+    """Log the account in with a fresh session (audited); a manager who must use two-step login and
+    has not set it up yet goes to set it up first."""
+    lang = session.get("lang")
+    session.clear()  # a fresh session at login
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    user.last_login_at = utcnow()
+    record(user.setting_id, "staff.login", user, actor=user)
+    db.session.commit()
+    if two_factor.required_for(user) and not user.totp_enabled:
+        flash(_s("Your setting asks managers to use two-step login. Set it up to continue."), "info")
+        return redirect(url_for("auth.two_factor"))
+    return redirect(_safe_next(next_url))
 
 
 @bp.post("/logout")

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter, link_limit
 from app.families.models import Contact
 from app.i18n import in_language
 from app.messaging import inbound
@@ -78,6 +78,7 @@ def twilio_inbound():
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@limiter.limit(link_limit)
 def unsubscribe(token: str):
     """GET: ask to confirm (changes nothing). POST (one-click, RFC 8058): unsubscribe, 200, no redirect."""
     found = read_unsubscribe_token(token)

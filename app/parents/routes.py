@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import (Blueprint, Response, current_app, flash, g, make_response, redirect, render_template, request,
+from flask import (Blueprint, Response, flash, g, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_babel import gettext as _
 from flask_babel import refresh
 
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db, limiter, link_limit
 from app.parents import links
 from app.parents.forms import DetailsForm
 from app.parents.sections import sections_for
@@ -26,10 +26,6 @@ def private(response: Response) -> Response:
 
 
 bp.after_request(private)
-
-
-def _link_limit() -> str:
-    return current_app.config["LINK_RATE_LIMIT"]
 
 
 def link_problem(reason: str, status: int):
@@ -62,7 +58,7 @@ def parent_required(*allowed: str):
 
 
 @bp.get("/l/<path:token>")
-@limiter.limit(_link_limit)
+@limiter.limit(link_limit)
 def open_link(token: str):
     """Exchange a personal link for a short session, then go to a clean URL."""
     try:

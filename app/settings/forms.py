@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from app.config import LANGUAGES
@@ -32,6 +32,7 @@ class SettingForm(FlaskForm):
     timezone = SelectField(_sl("Time zone"))
     phone_region = StringField(_sl("Country for local phone numbers (two letters, GB for the UK)"),
                                validators=[DataRequired(), Length(min=2, max=2)])
+    require_manager_totp = BooleanField(_sl("Managers must use two-step login (a code from an app on their phone)"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,7 +1,7 @@
 """A setting (nursery, pre-school, children's centre): the tenant every record belongs to."""
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import Boolean, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.columns import TimestampMixin
@@ -24,6 +24,8 @@ class Setting(TimestampMixin, db.Model):
     ofsted_phone: Mapped[str | None] = mapped_column(String(32), default="0300 123 1231")
     ofsted_email: Mapped[str | None] = mapped_column(String(254), default="enquiries@ofsted.gov.uk")
     ofsted_address: Mapped[str | None] = mapped_column(Text, default="Ofsted, Piccadilly Gate, Store Street, Manchester M1 2WD")
+    # Managers must use two-step login (an authenticator app) to reach any staff page.
+    require_manager_totp: Mapped[bool] = mapped_column(Boolean, default=False)
 
     def __repr__(self) -> str:
         return f"<Setting {self.slug}>"

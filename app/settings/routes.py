@@ -28,6 +28,9 @@ def edit():
             if getattr(setting, field) != value:
                 changed[field] = "updated"
                 setattr(setting, field, value)
+        if setting.require_manager_totp != form.require_manager_totp.data:
+            changed["require_manager_totp"] = form.require_manager_totp.data
+            setting.require_manager_totp = form.require_manager_totp.data
         if changed:
             record(setting.id, "setting.changed", setting, **changed)
         db.session.commit()

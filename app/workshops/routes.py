@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.extensions import db
+from app.extensions import db, limiter, link_limit
 from app.families.models import Contact, Room
 from app.i18n import _s
 from app.parents import links
@@ -237,6 +237,7 @@ def _saved_text(rsvp) -> str:
 
 
 @bp.get("/calendar/<token>.ics")
+@limiter.limit(link_limit)
 def feed(token: str):
     """A family's calendar feed: the workshops they are invited to (unguessable URL, no login)."""
     contact_id, _sep, _mac = token.partition("-")

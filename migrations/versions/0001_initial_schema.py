@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 23:45:34.934608
+Create Date: 2026-11-23 00:17:22.789673
 
 """
 from alembic import op
@@ -31,6 +31,7 @@ def upgrade():
     sa.Column('ofsted_phone', sa.String(length=32), nullable=True),
     sa.Column('ofsted_email', sa.String(length=254), nullable=True),
     sa.Column('ofsted_address', sa.Text(), nullable=True),
+    sa.Column('require_manager_totp', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_setting')),
@@ -237,6 +238,9 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_enabled_at', sa.DateTime(), nullable=True),
+    sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -377,6 +381,23 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_message_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_status'), ['status'], unique=False)
 
+    op.create_table('password_reset',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_password_reset_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_password_reset_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_token_hash'))
+    )
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_reset_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_password_reset_user_id'), ['user_id'], unique=False)
+
     op.create_table('poll_slot',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('poll_id', sa.Integer(), nullable=False),
@@ -387,6 +408,20 @@ def upgrade():
     )
     with op.batch_alter_table('poll_slot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_poll_slot_poll_id'), ['poll_id'], unique=False)
+
+    op.create_table('recovery_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_recovery_code_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_recovery_code_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recovery_code'))
+    )
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recovery_code_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recovery_code_user_id'), ['user_id'], unique=False)
 
     op.create_table('survey_question',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1259,10 +1294,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_question_section_id'))
 
     op.drop_table('survey_question')
+    with op.batch_alter_table('recovery_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
+        batch_op.drop_index(batch_op.f('ix_recovery_code_setting_id'))
+
+    op.drop_table('recovery_code')
     with op.batch_alter_table('poll_slot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_poll_slot_poll_id'))
 
     op.drop_table('poll_slot')
+    with op.batch_alter_table('password_reset', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_reset_user_id'))
+        batch_op.drop_index(batch_op.f('ix_password_reset_setting_id'))
+
+    op.drop_table('password_reset')
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_status'))
         batch_op.drop_index(batch_op.f('ix_message_setting_id'))

@@ -186,7 +186,7 @@ def browser_context(tmp_path_factory):
     try:
         context = playwright.chromium.launch_persistent_context(
             str(tmp_path_factory.mktemp("chromium-profile")), executable_path=executable, headless=True,
-            args=CHROMIUM_ARGS, locale="en-GB", timezone_id="Europe/London", bypass_csp=True,
+            args=CHROMIUM_ARGS, locale="en-GB", timezone_id="Europe/London",  # the app's CSP applies
             viewport={"width": 1280, "height": 800},
         )
     except Exception as exc:  # noqa: BLE001 — any launch failure means "no usable browser here"
@@ -200,7 +200,8 @@ def browser_context(tmp_path_factory):
 
 @pytest.fixture
 def page(request, browser_context, live_server, tmp_path_factory):
-    """A new tab with no cookies; fails the test on a server exception or a JavaScript error.
+    """A new tab with no cookies; fails the test on a server exception, a JavaScript error or
+    anything the page's Content-Security-Policy refused.
 
     When the test fails, a full-page screenshot is saved and its path printed with the failure.
     """
@@ -210,6 +211,8 @@ def page(request, browser_context, live_server, tmp_path_factory):
     tab = browser_context.new_page()
     js_errors: list[str] = []
     tab.on("pageerror", lambda error: js_errors.append(str(error)))
+    tab.on("console", lambda message: js_errors.append(message.text)
+           if message.type == "error" and "Content Security Policy" in message.text else None)
     try:
         yield tab
         report = getattr(request.node, "report_call", None)
@@ -226,4 +229,4 @@ def page(request, browser_context, live_server, tmp_path_factory):
     if server_errors:
         pytest.fail("the server raised: " + "; ".join(repr(e) for e in server_errors), pytrace=False)
     if js_errors:
-        pytest.fail("JavaScript errors on the page: " + "; ".join(js_errors), pytrace=False)
+        pytest.fail("JavaScript errors or CSP refusals on the page: " + "; ".join(js_errors), pytrace=False)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.config import require_peers
+
 from tests.support.smtp import SmtpSink
 
 
@@ -64,14 +66,12 @@ def queue(app):
 @pytest.fixture(scope="session")
 def prism_server():
     """One Prism mock of Twilio's API for the whole run (skips when Prism or the spec is missing)."""
-    import os
-
     from tests.support.prism import PRISM, Prism, twilio_spec
 
     spec = twilio_spec()
     if not PRISM.exists() or spec is None:
         reason = "Prism not installed (scripts/install-peers.sh)" if spec else "twilio_api_v2010.json not found"
-        if os.environ.get("REQUIRE_PEERS") == "1":
+        if require_peers():
             pytest.fail(reason)
         pytest.skip(reason)
     server = Prism()
