@@ -21,6 +21,7 @@ from app.security import MANAGER, owned_or_404, role_required
 
 CODE_STEP_TIME = timedelta(minutes=5)  # between the right password and the code
 CODE_TRIES = 5  # wrong codes before the password must be given again
+SETUP_SECRET = "totp_setup"  # session key of the secret being set up
 
 # Pages a manager who must set up two-step login can still open.
 OPEN_BEFORE_ENROLMENT = {"auth.two_factor", "auth.two_factor_confirm", "auth.logout", "static", "home.choose_language"}
@@ -78,15 +79,15 @@ def two_factor():
         return render_template("auth/two_factor.html", user=user, off_form=PasswordCheckForm(),
                                codes_left=totp.recovery_codes_left(user),
                                required=totp.required_for(user))
-    if not user.totp_secret:
-        totp.start_enrolment(user)
-        db.session.commit()
+    # The new secret waits in the (signed) session until a code confirms it: opening the page saves nothing.
+    session.setdefault(SETUP_SECRET, totp.new_secret())
     return _enrol_page(user, EnrolForm())
 
 
 def _enrol_page(user: User, form: EnrolForm):
-    return render_template("auth/two_factor_enrol.html", user=user, form=form, qr=totp.qr_svg(user),
-                           key=totp.grouped_key(user.totp_secret), required=totp.required_for(user))
+    secret = session[SETUP_SECRET]
+    return render_template("auth/two_factor_enrol.html", user=user, form=form, qr=totp.qr_svg(user, secret),
+                           key=totp.grouped_key(secret), required=totp.required_for(user))
 
 
 @bp.post("/account/two-step/confirm")
@@ -95,13 +96,14 @@ def _enrol_page(user: User, form: EnrolForm):
 def two_factor_confirm():
     """Confirm the app with a code: two-step login is on; the recovery codes are shown once."""
     user = current_user._get_current_object()
-    if user.totp_enabled or not user.totp_secret:
+    if user.totp_enabled or not session.get(SETUP_SECRET):
         return redirect(url_for("auth.two_factor"))
     form = EnrolForm()
     if form.validate_on_submit():
-        codes = totp.confirm_enrolment(user, form.code.data)
+        codes = totp.confirm_enrolment(user, session[SETUP_SECRET], form.code.data)
         if codes:
             db.session.commit()
+            session.pop(SETUP_SECRET)
             return render_template("auth/recovery_codes.html", codes=codes)
         form.code.errors.append(_s("That code is not right. Check the app shows Homelink, then try the code "
                                    "it shows now."))

@@ -26,24 +26,21 @@ def required_for(user: User) -> bool:
     return user.role == MANAGER and bool(user.setting.require_manager_totp)
 
 
-def start_enrolment(user: User) -> str:
-    """A new secret for this account, kept until a code confirms it (replaces an unconfirmed one)."""
-    if user.totp_enabled:
-        raise ValueError("two-step login is already on")
-    user.totp_secret = pyotp.random_base32()
-    return user.totp_secret
+def new_secret() -> str:
+    """A secret for setting up an authenticator app; the account keeps it once a code confirms it."""
+    return pyotp.random_base32()
 
 
-def provisioning_uri(user: User) -> str:
+def provisioning_uri(user: User, secret: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=f"{ISSUER} ({user.setting.name})")
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=f"{ISSUER} ({user.setting.name})")
 
 
-def qr_svg(user: User) -> str:
+def qr_svg(user: User, secret: str) -> str:
     """The QR code of provisioning_uri, as inline SVG drawn on the server (no script, no request)."""
     import segno
 
-    return segno.make(provisioning_uri(user), error="m").svg_inline(scale=4)
+    return segno.make(provisioning_uri(user, secret), error="m").svg_inline(scale=4)
 
 
 def grouped_key(secret: str) -> str:
@@ -75,10 +72,12 @@ def check_code(user: User, code: str) -> bool:
     return True
 
 
-def confirm_enrolment(user: User, code: str) -> list[str] | None:
+def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
     """Turn two-step login on when the code matches the new secret; returns fresh recovery codes."""
-    if user.totp_enabled or not check_code(user, code):
+    if user.totp_enabled or _matching_step(secret, code, utcnow()) is None:
         return None
+    user.totp_secret = secret
+    check_code(user, code)  # spends this code
     user.totp_enabled_at = utcnow()
     codes = new_recovery_codes(user)
     record(user.setting_id, "staff.two_factor_on", user, actor=user)

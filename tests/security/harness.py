@@ -65,6 +65,7 @@ BY_ENDPOINT = {
     "parents.open_link": {"token": "family_token"},
     "webhooks.unsubscribe": {"token": "unsubscribe_token"},
     "workshops.feed": {"token": "feed_token"},
+    "auth.reset_password": {"token": "no-such-reset-token"},  # a used or unknown link: the page says so
     "surveys.translate": {"survey_id": "draft_survey", "language": "pl"},
     "activities.version": {"language": "pl"},
     "newsletters.version": {"issue_id": "draft_issue", "language": "pl"},

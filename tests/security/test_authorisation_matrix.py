@@ -145,6 +145,16 @@ ROWS = [
     R("GET",   "/login",                                                      200,   200,   302,   302,   302,   302,   302),  # auth.login
     R("POST",  "/login",                                                      200,   200,   302,   302,   302,   302,   302),  # auth.login
     R("POST",  "/logout",                                                   LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # auth.logout
+    R("GET",   "/login/code",                                               LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # auth.login_code (no password step pending)
+    R("POST",  "/login/code",                                               LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),  # auth.login_code
+    R("GET",   "/account/two-step",                                         LOGIN, LOGIN,   200,   200,   200,   200,   200),  # auth.two_factor
+    R("POST",  "/account/two-step/confirm",                                 LOGIN, LOGIN,   302,   302,   302,   302,   302),  # auth.two_factor_confirm
+    R("POST",  "/account/two-step/off",                                     LOGIN, LOGIN,   302,   302,   302,   302,   302),  # auth.two_factor_off
+    R("POST",  "/staff/<int:user_id>/two-step/off",                         LOGIN, LOGIN,   302,   403,   403,   403,   404),  # auth.staff_two_factor_off
+    R("GET",   "/password/forgot",                                            200,   200,   200,   200,   200,   200,   200),  # auth.forgot_password
+    R("POST",  "/password/forgot",                                            200,   200,   200,   200,   200,   200,   200),  # auth.forgot_password
+    R("GET",   "/password/reset/<token>",                                     410,   410,   410,   410,   410,   410,   410),  # auth.reset_password (unknown link)
+    R("POST",  "/password/reset/<token>",                                     410,   410,   410,   410,   410,   410,   410),  # auth.reset_password
     R("GET",   "/messages",                                                 LOGIN, LOGIN,   200,   200,   403,   403,   200),  # messaging.messages
     R("GET",   "/messages/<int:message_id>",                                LOGIN, LOGIN,   200,   200,   403,   403,   404),  # messaging.delivery_report
     R("GET",   "/messages/<int:message_id>/progress.json",                  LOGIN, LOGIN,   200,   200,   403,   403,   404),  # messaging.delivery_progress
