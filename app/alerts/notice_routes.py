@@ -15,7 +15,9 @@ from app.families.models import Room
 from app.i18n import _s
 from app.security import MANAGER, PICO, owned_or_404, role_required
 
-OPTION_FIELDS = ("escalate_minutes", "limit_minutes", "closing_time", "manager_phone", "duty_line")
+TIMES = ("closing_time", "afternoon_from")
+OPTION_FIELDS = ("escalate_minutes", "limit_minutes", "closing_time", "afternoon_from", "manager_phone",
+                 "duty_line")
 
 
 @bp.route("/options", methods=["GET", "POST"])
@@ -31,8 +33,7 @@ def options():
     if form.validate_on_submit():
         for name in OPTION_FIELDS:
             value = getattr(form, name).data
-            setattr(opts, name, value.strip() or None if isinstance(value, str) and name not in ("closing_time",)
-                    else value)
+            setattr(opts, name, value.strip() or None if isinstance(value, str) and name not in TIMES else value)
         opts.templates = {code: getattr(form, f"template_{code}").data.strip() for code in LANGUAGES
                           if (getattr(form, f"template_{code}").data or "").strip()}
         db.session.commit()
