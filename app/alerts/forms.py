@@ -70,4 +70,10 @@ class UrgentNoticeForm(FlaskForm):
     text = TextAreaField(_sl("What families need to know"), validators=[DataRequired(), Length(max=600)])
 
 
+for _code, _name in LANGUAGES.items():
+    setattr(UrgentNoticeForm, f"text_{_code}", TextAreaField(
+        _sl("In %(language)s (optional: otherwise families get the text above under a translated heading)",
+            language=_name), validators=[Optional(), Length(max=600)]))
+
+
 PLACEHOLDER_HELP = ", ".join("{" + name + "}" for name in PLACEHOLDERS)

@@ -93,9 +93,12 @@ def urgent_notice():
     setting = current_user.setting
     form = UrgentNoticeForm()
     if form.validate_on_submit():
-        message_id = notices.urgent_notice(setting, {setting.default_language: form.text.data.strip()},
-                                           current_user)
+        words = {code: (form[f"text_{code}"].data or "").strip() for code in LANGUAGES}
+        words = {code: text for code, text in words.items() if text}
+        words[setting.default_language] = form.text.data.strip()
+        message_id = notices.urgent_notice(setting, words, current_user)
         services.dispatch([message_id])
         flash(_s("The urgent notice is being sent to every family, ahead of any other message."), "success")
         return redirect(url_for("messaging.delivery_report", message_id=message_id))
-    return render_template("alerts/urgent_notice.html", form=form)
+    translations = [form[f"text_{code}"] for code in LANGUAGES if code != setting.default_language]
+    return render_template("alerts/urgent_notice.html", form=form, translations=translations)

@@ -56,9 +56,12 @@ def test_illness_notice_goes_to_the_rooms_without_naming_a_child(family, make, l
 def test_urgent_notice_reaches_every_family_but_never_a_restricted_contact(family, make, login_as, client, smtp):
     setting = family["setting"]
     login_as(make.user(setting, role="manager"))
-    response = client.post("/alerts/urgent-notice", data={"text": "Closed today: no heating."})
+    response = client.post("/alerts/urgent-notice", data={"text": "Closed today: no heating.",
+                                                          "text_pl": "Dziś zamknięte: brak ogrzewania."})
     assert response.status_code == 302
     message = db.session.scalar(select(Message).where(Message.category == "closure"))
+    assert message.version("pl").sms_text.endswith("Dziś zamknięte: brak ogrzewania.")
+    assert message.version("ro").sms_text.endswith("Closed today: no heating.")  # not written: the manager's words
     rows = db.session.scalars(select(Delivery).where(Delivery.message_id == message.id)).all()
     banned = [r for r in rows if r.contact_id == family["banned"].id]
     assert banned and all(r.status == "suppressed" and r.reason == "restricted" for r in banned)
