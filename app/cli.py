@@ -34,17 +34,21 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("worker")
-@click.option("--threads", default=2, show_default=True, help="Workers in this process.")
+@click.option("--threads", default=2, show_default=True, help="Workers for ordinary (bulk) jobs in this process.")
+@click.option("--urgent-workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Processes kept for urgent jobs (alerts, illness and closure notices) only.")
 @click.option("--processes", is_flag=True, help="Run the workers as processes (one GIL each) instead of threads.")
-def worker(threads: int, processes: bool) -> None:
+def worker(threads: int, urgent_workers: int, processes: bool) -> None:
     """Run a queue worker (sends messages); several may run at once."""
     import logging
 
     from app.tasks import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    click.echo(f"Worker running with {threads} {'processes' if processes else 'threads'}.")
-    run_worker(threads, "process" if processes else "thread")
+    kind = "processes" if processes else "threads"
+    click.echo(f"Worker running with {threads} {kind}, and {urgent_workers} more processes for urgent "
+               "messages only.")
+    run_worker(threads, "process" if processes else "thread", urgent_workers)
 
 
 @click.command("scheduler")

@@ -351,10 +351,20 @@ def _write_setting(plan: SettingPlan, password_hash: str) -> Contact | None:
     return showcase
 
 
+# Session patterns the demo children attend (one in four not known, as after a first import).
+DEMO_PATTERNS = (
+    {"mon": "full", "tue": "full", "wed": "full", "thu": "full", "fri": "full"},
+    {"mon": "am", "tue": "am", "wed": "am", "thu": "am", "fri": "am"},
+    {"mon": "pm", "wed": "pm", "fri": "pm"},
+    None,
+)
+
+
 def _child(setting_id: int, plan: ChildPlan, rooms: dict, staff: dict) -> Child:
+    pattern = DEMO_PATTERNS[(len(plan.first_name) + plan.date_of_birth.day) % len(DEMO_PATTERNS)]
     child = Child(setting_id=setting_id, first_name=plan.first_name, last_name=plan.last_name,
                   date_of_birth=plan.date_of_birth, start_date=plan.start_date, leaving_date=plan.leaving_date,
-                  room=rooms[plan.room], key_person=staff[plan.key_person])
+                  room=rooms[plan.room], key_person=staff[plan.key_person], session_pattern=pattern)
     db.session.add(child)
     return child
 

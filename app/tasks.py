@@ -1,50 +1,73 @@
-"""The huey instance, chosen from config: a SQLite file in instance/ by default, PostgreSQL or Redis
-(with priorities) when QUEUE_URL says so, memory for tests. Jobs carry ids only.
+"""The two queues (huey instances), chosen from config: a SQLite file in instance/ by default,
+PostgreSQL or Redis when QUEUE_URL says so, memory for tests. Jobs carry ids only.
 
-Run a worker with `flask worker` (the Procfile does).
+Urgent messages (late-collection alerts, illness notices, emergency closures) have a queue of their
+own, `urgent_huey`, with workers of their own that take nothing else. However much bulk work is
+queued or running (a batch of a 10,000-family newsletter takes seconds), an urgent job never waits
+behind it: it waits only for the urgent workers, which are idle nearly all the time and poll often.
+The urgent workers are processes forked by `flask worker`, so they never wait for the bulk threads'
+share of the GIL either, and they end with it (even when it is killed).
+
+`flask worker` (the Procfile's `worker`) runs both: bulk workers (`--threads`) and urgent worker
+processes (`--urgent-workers`, 1 by default).
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
+import signal
 from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
 from huey import Huey
+from huey.consumer import Consumer, ProcessEnvironment
 from huey.storage import MemoryStorage, PostgresStorage, PriorityRedisStorage, SqliteStorage
 
 from app.config import config_from_env
 
-URGENT_PRIORITY = 100
-BULK_PRIORITY = 10
+BULK_QUEUE, URGENT_QUEUE = "homelink", "homelink-urgent"
+# Idle polling of the urgent queue (SQLite and Redis; PostgreSQL is woken by NOTIFY): at most this
+# many seconds between two looks, so an alert waits at most this long for a worker to notice it.
+URGENT_POLL_SECONDS = 0.1
 
-huey = Huey("homelink", results=False, utc=True, immediate_use_memory=False,
-            storage_class=MemoryStorage)
+huey = Huey(BULK_QUEUE, results=False, utc=True, immediate_use_memory=False, storage_class=MemoryStorage)
+urgent_huey = Huey(URGENT_QUEUE, results=False, utc=True, immediate_use_memory=False,
+                   storage_class=MemoryStorage)
+QUEUES = (huey, urgent_huey)
 flask_app: Flask | None = None
 
 
-def make_storage(url: str | None, instance_path: str):
-    """The queue storage QUEUE_URL names (None: instance/queue.db)."""
+def queue_for(urgent: bool) -> Huey:
+    """The queue a job goes on: urgent work has its own."""
+    return urgent_huey if urgent else huey
+
+
+def make_storage(url: str | None, instance_path: str, name: str = BULK_QUEUE):
+    """The storage of queue `name` where QUEUE_URL says (None: instance/queue.db); queues share it."""
     if not url:
         Path(instance_path).mkdir(parents=True, exist_ok=True)
-        return SqliteStorage("homelink", filename=str(Path(instance_path) / "queue.db"))
+        return SqliteStorage(name, filename=str(Path(instance_path) / "queue.db"))
     if url.startswith("sqlite:///"):
-        return SqliteStorage("homelink", filename=url.removeprefix("sqlite:///"))
+        return SqliteStorage(name, filename=url.removeprefix("sqlite:///"))
     if url.startswith("memory://"):
-        return MemoryStorage("homelink")
+        return MemoryStorage(name)
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return PriorityRedisStorage("homelink", url=url)
+        return PriorityRedisStorage(name, url=url)
     if url.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
-        return PostgresStorage("homelink", dsn=url.replace("postgresql+psycopg://", "postgresql://"))
+        return PostgresStorage(name, dsn=url.replace("postgresql+psycopg://", "postgresql://"))
     raise ValueError(f"QUEUE_URL not understood: {url!r}")
 
 
 def init_app(app: Flask) -> None:
-    """Bind the queue to this app: storage from its config; immediate mode when configured (tests)."""
+    """Bind both queues to this app: storage from its config; immediate mode when configured (tests)."""
     global flask_app
     flask_app = app
     url = app.config.get("QUEUE_URL")
-    huey.storage = make_storage(url, app.instance_path)
-    huey._immediate = bool(app.config.get("QUEUE_IMMEDIATE"))
+    for queue in QUEUES:
+        queue.storage = make_storage(url, app.instance_path, queue.name)
+        queue._immediate = bool(app.config.get("QUEUE_IMMEDIATE"))
 
 
 def job_app() -> Flask:
@@ -65,14 +88,71 @@ def job_context():
         yield app
 
 
+def task_on_both(name: str):
+    """Register a job function on both queues; returns (bulk task, urgent task)."""
+    def register(func):
+        return huey.task(name=name)(func), urgent_huey.task(name=name)(func)
+    return register
+
+
 def register_tasks() -> None:
-    """Import every module that defines tasks, so the consumer knows them."""
+    """Import every module that defines tasks, so the consumers know them."""
     from app.messaging import dispatch  # noqa: F401
 
 
-def run_worker(workers: int = 2, worker_type: str = "thread") -> None:
-    """Run the huey consumer in this process (threads share the app)."""
+class WorkerConsumer(Consumer):
+    """The bulk consumer, running the urgent queue's consumer beside it.
+
+    The bulk consumer owns the signal handling; stopping it (gracefully or not) stops both, the
+    urgent workers last, so they keep serving alerts while bulk jobs finish."""
+
+    def __init__(self, urgent: Consumer, **options) -> None:
+        self.urgent = urgent
+        super().__init__(huey, **options)
+
+    def start(self) -> None:
+        self.urgent.start()  # forks the urgent workers before any bulk thread exists
+        super().start()  # its signal handlers replace the urgent consumer's
+
+    def stop(self, graceful: bool = False) -> None:
+        super().stop(graceful)
+        self.urgent.stop(graceful)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+class UrgentEnvironment(ProcessEnvironment):
+    """Huey's process environment, whose children end when the `flask worker` process does."""
+
+    def __init__(self, *args) -> None:
+        super().__init__(*args)
+        self.parent = os.getpid()
+
+    def init_child(self, process) -> None:
+        super().init_child(process)
+        libc = ctypes.util.find_library("c")
+        if libc and hasattr(ctypes.CDLL(libc), "prctl"):  # Linux: killed with the parent, even by SIGKILL
+            ctypes.CDLL(libc).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != self.parent:  # the parent died before that took effect
+            os._exit(1)
+        from app.extensions import db
+
+        with job_app().app_context():
+            db.engine.dispose(close=False)  # never share the parent's database connections
+
+
+class UrgentConsumer(Consumer):
+    """The urgent queue's consumer: worker processes of its own."""
+
+    def get_environment(self, worker_type):
+        return UrgentEnvironment(self._graceful_sig, self._interrupt_sig)
+
+
+def run_worker(workers: int = 2, worker_type: str = "thread", urgent_workers: int = 1) -> None:
+    """Run the bulk queue's workers (threads or processes) and the urgent queue's worker processes."""
     register_tasks()
-    consumer = huey.create_consumer(workers=workers, worker_type=worker_type, periodic=False,
-                                    backoff=1.15, max_delay=2.0, initial_delay=0.1)
-    consumer.run()
+    urgent = UrgentConsumer(urgent_huey, workers=urgent_workers, worker_type="process", periodic=False,
+                            backoff=1.5, max_delay=URGENT_POLL_SECONDS, initial_delay=0.02)
+    WorkerConsumer(urgent, workers=workers, worker_type=worker_type, periodic=False,
+                   backoff=1.15, max_delay=2.0, initial_delay=0.1).run()

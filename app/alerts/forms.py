@@ -25,6 +25,7 @@ class OptionsForm(FlaskForm):
     limit_minutes = IntegerField(_sl("Minutes before the non-collection procedure applies"),
                                  validators=[DataRequired(), NumberRange(min=5, max=480)])
     closing_time = StringField(_sl("Closing time (HH:MM)"), validators=[DataRequired(), Length(max=5)])
+    afternoon_from = StringField(_sl("Afternoon session starts (HH:MM)"), validators=[DataRequired(), Length(max=5)])
     manager_phone = StringField(_sl("Manager's phone"), validators=[Optional(), Length(max=32)])
     duty_line = StringField(_sl("Local authority duty line"), validators=[Optional(), Length(max=32)])
 
@@ -32,6 +33,8 @@ class OptionsForm(FlaskForm):
         """HH:MM, 24-hour."""
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", field.data or ""):
             raise ValidationError(_sl("Write the time as HH:MM, for example 18:00."))
+
+    validate_afternoon_from = validate_closing_time
 
 
 for _code, _name in LANGUAGES.items():
@@ -65,6 +68,12 @@ class UrgentNoticeForm(FlaskForm):
     """An urgent notice (emergency closure) to every family, by text and email."""
 
     text = TextAreaField(_sl("What families need to know"), validators=[DataRequired(), Length(max=600)])
+
+
+for _code, _name in LANGUAGES.items():
+    setattr(UrgentNoticeForm, f"text_{_code}", TextAreaField(
+        _sl("In %(language)s (optional: otherwise families get the text above under a translated heading)",
+            language=_name), validators=[Optional(), Length(max=600)]))
 
 
 PLACEHOLDER_HELP = ", ".join("{" + name + "}" for name in PLACEHOLDERS)

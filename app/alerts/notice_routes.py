@@ -15,7 +15,9 @@ from app.families.models import Room
 from app.i18n import _s
 from app.security import MANAGER, PICO, owned_or_404, role_required
 
-OPTION_FIELDS = ("escalate_minutes", "limit_minutes", "closing_time", "manager_phone", "duty_line")
+TIMES = ("closing_time", "afternoon_from")
+OPTION_FIELDS = ("escalate_minutes", "limit_minutes", "closing_time", "afternoon_from", "manager_phone",
+                 "duty_line")
 
 
 @bp.route("/options", methods=["GET", "POST"])
@@ -31,8 +33,7 @@ def options():
     if form.validate_on_submit():
         for name in OPTION_FIELDS:
             value = getattr(form, name).data
-            setattr(opts, name, value.strip() or None if isinstance(value, str) and name not in ("closing_time",)
-                    else value)
+            setattr(opts, name, value.strip() or None if isinstance(value, str) and name not in TIMES else value)
         opts.templates = {code: getattr(form, f"template_{code}").data.strip() for code in LANGUAGES
                           if (getattr(form, f"template_{code}").data or "").strip()}
         db.session.add(opts)  # the defaults are saved the first time the manager saves
@@ -93,9 +94,12 @@ def urgent_notice():
     setting = current_user.setting
     form = UrgentNoticeForm()
     if form.validate_on_submit():
-        message_id = notices.urgent_notice(setting, {setting.default_language: form.text.data.strip()},
-                                           current_user)
+        words = {code: (form[f"text_{code}"].data or "").strip() for code in LANGUAGES}
+        words = {code: text for code, text in words.items() if text}
+        words[setting.default_language] = form.text.data.strip()
+        message_id = notices.urgent_notice(setting, words, current_user)
         services.dispatch([message_id])
         flash(_s("The urgent notice is being sent to every family, ahead of any other message."), "success")
         return redirect(url_for("messaging.delivery_report", message_id=message_id))
-    return render_template("alerts/urgent_notice.html", form=form)
+    translations = [form[f"text_{code}"] for code in LANGUAGES if code != setting.default_language]
+    return render_template("alerts/urgent_notice.html", form=form, translations=translations)

@@ -1,17 +1,22 @@
 """Home time: the practitioner's phone screen, one alert's live screen, its incident record."""
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.alerts import escalation, services
-from app.alerts.models import ACTIVE, Alert
+from app.alerts import home_time as home_time_list
+from app.alerts.models import MARK_LABELS, STATUS_LABELS, STEP_LABELS, Alert
 from app.clock import utcnow
 from app.extensions import db
-from app.families.access import child_scope, get_child
-from app.families.models import Child, ChildContact
+from app.families.access import get_child
+from app.families.models import ChildContact
+from app.families.sessions import SESSION_LABELS
 from app.i18n import _s
+from app.messaging.labels import code_label
 from app.security import KEY_PERSON, MANAGER, PICO, PRACTITIONER, owned_or_404, role_required
 
 bp = Blueprint("alerts", __name__, url_prefix="/alerts", template_folder="templates")
@@ -24,6 +29,9 @@ def _hook(state) -> None:
 
     if services.attach_inbound not in INBOUND_HOOKS:
         INBOUND_HOOKS.append(services.attach_inbound)
+    filters = state.app.jinja_env.filters  # {{ alert.status|alert_status }}, {{ event.kind|alert_step }}
+    filters["alert_status"] = partial(code_label, STATUS_LABELS)
+    filters["alert_step"] = partial(code_label, STEP_LABELS)
 
 
 def _alert(alert_id: int) -> Alert:
@@ -36,14 +44,38 @@ def _alert(alert_id: int) -> Alert:
 @bp.get("/home-time")
 @role_required(*STAFF)
 def home_time():
-    """Children on roll in the user's rooms, each with one 'Not collected' button."""
-    today = utcnow().date()
-    children = db.session.scalars(child_scope(select(Child)).where(
-        or_(Child.leaving_date.is_(None), Child.leaving_date >= today))
-        .order_by(Child.first_name, Child.last_name)).all()
-    open_alerts = {a.child_id: a for a in db.session.scalars(select(Alert).where(
-        Alert.setting_id == current_user.setting_id, Alert.status.in_(ACTIVE)))}
-    return render_template("alerts/home_time.html", children=children, open_alerts=open_alerts)
+    """The children still here this session (user's room and key group), each with 'Not collected'."""
+    setting = current_user.setting
+    screen = home_time_list.home_time(current_user, setting, services.options_for(setting),
+                                      request.args.get("session"))
+    db.session.commit()  # the options row, made on first use
+    return render_template("alerts/home_time.html", screen=screen, show_all=request.args.get("all") == "1",
+                           session_labels=SESSION_LABELS, mark_labels=MARK_LABELS)
+
+
+@bp.post("/home-time/<int:child_id>/mark")
+@role_required(*STAFF)
+def mark(child_id: int):
+    """Mark a child collected or absent today: off the list (undo below the list)."""
+    child = get_child(child_id)
+    kind = request.form.get("kind")
+    if kind not in MARK_LABELS:
+        abort(400)
+    home_time_list.set_mark(child, kind, current_user)
+    db.session.commit()
+    flash(_s("%(name)s: %(mark)s.", name=child.full_name, mark=MARK_LABELS[kind]), "success")
+    return redirect(url_for("alerts.home_time", session=request.form.get("session") or None))
+
+
+@bp.post("/home-time/<int:child_id>/unmark")
+@role_required(*STAFF)
+def unmark(child_id: int):
+    """Undo today's mark: the child is back on the list."""
+    child = get_child(child_id)
+    if home_time_list.clear_mark(child):
+        flash(_s("%(name)s is back on the list.", name=child.full_name), "success")
+    db.session.commit()
+    return redirect(url_for("alerts.home_time", session=request.form.get("session") or None))
 
 
 @bp.route("/raise/<int:child_id>", methods=["GET", "POST"])
@@ -137,7 +169,7 @@ def cancel(alert_id: int):
 def record(alert_id: int):
     """The printable incident record: every step with its time and who."""
     alert = _alert(alert_id)
-    return render_template("alerts/record.html", alert=alert, deliveries=escalation.deliveries(alert))
+    return render_template("alerts/record.html", alert=alert, deliveries=escalation.deliveries(alert), now=utcnow())
 
 
 @bp.get("/child/<int:child_id>")

@@ -8,13 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.alerts import texts
+from app.alerts.home_time import set_mark
 from app.alerts.models import (ACTIVE, COLLECTED, CANCELLED, MARKED_CANCELLED, MARKED_COLLECTED,
-                               KEYWORD, MARKED_ON_WAY, ON_WAY, OPEN, RAISED, REPLY, SENT, FAULT, Alert, AlertEvent,
-                               AlertOptions)
+                               KEYWORD, MARK_COLLECTED, MARKED_ON_WAY, ON_WAY, OPEN, RAISED, REPLY, SENT, FAULT, Alert,
+                               AlertEvent, AlertOptions)
 from app.clock import utcnow
 from app.extensions import db
 from app.families.contact_details import InvalidDetail, display_mobile, normalise_email, normalise_mobile
 from app.families.models import Child, ChildContact, Contact
+from app.i18n import _s
+from app.messaging.labels import CHANNEL, code_label
 from app.messaging.models import URGENT, SmsOptOut
 from app.messaging.services import create_message
 
@@ -129,7 +132,8 @@ def send_wave(alert: Alert, number: int, actor=None, kind: str = SENT) -> list[i
                                  audience={"contacts": [r.contact.id for r in chosen]}, versions=versions,
                                  audience_label=f"Late collection: {alert.child.first_name}", created_by=actor)
         names = ", ".join(r.contact.full_name for r in chosen)
-        add_step(alert, kind, actor, f"wave {number} by {channel}: {names}", message_id=message.id)
+        add_step(alert, kind, actor, _s("group %(n)s, by %(channel)s: %(names)s", n=number, names=names,
+                                        channel=code_label(CHANNEL, channel).lower()), message_id=message.id)
         ids.append(message.id)
     alert.wave, alert.last_wave_at = number, utcnow()
     return ids
@@ -229,6 +233,7 @@ def mark_collected(alert: Alert, actor, link: ChildContact | None, other_name: s
         return "needs_password"
     _close(alert, COLLECTED, actor)
     alert.collected_by = name[:200]
+    set_mark(alert.child, MARK_COLLECTED, actor)  # off today's home-time list
     note = "authorised" if authorised else "not on the authorised list; collection password confirmed"
     add_step(alert, MARKED_COLLECTED, actor, f"collected by {name} ({note})",
            contact_id=link.contact_id if link else None)

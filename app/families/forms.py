@@ -8,6 +8,7 @@ from wtforms import (BooleanField, DateField, EmailField, RadioField, SelectFiel
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.config import LANGUAGES
+from app.families.sessions import DAY_LABELS, DAYS, SESSION_LABELS
 from app.i18n import _sl
 
 BAD_DATE = _sl("Enter a real date, for example 2024-09-02.")
@@ -60,6 +61,16 @@ class ChildForm(FlaskForm):
     start_date = DayField(_sl("Start date"), validators=[Optional()], format="%Y-%m-%d")
     leaving_date = DayField(_sl("Leaving date"), validators=[Optional()], format="%Y-%m-%d")
     external_id = StringField(_sl("MIS id"), validators=[Optional(), Length(max=64)])
+
+    def session_fields(self) -> list:
+        """The seven day fields of the session pattern, Monday first."""
+        return [self[f"session_{day}"] for day in DAYS]
+
+
+for _day in DAYS:
+    setattr(ChildForm, f"session_{_day}", SelectField(
+        DAY_LABELS[_day], validators=[Optional()],
+        choices=[("", _sl("Not attending")), *SESSION_LABELS.items()]))
 
 
 class ContactForm(FlaskForm):

@@ -23,7 +23,7 @@ from app.config import LANGUAGES
 from app.extensions import db
 from app.families.contact_details import InvalidDetail, normalise_email, normalise_mobile
 from app.families.import_values import (BadValue, parse_bool, parse_channels, parse_date, parse_language,
-                                        parse_priority)
+                                        parse_priority, parse_sessions)
 from app.families.importer import CHILD_FIELDS, CONTACT_FIELDS, FIELDS, Table
 from app.families.models import Room
 from app.i18n import _s
@@ -116,6 +116,8 @@ def _parse(name: str, raw: str, ctx: ImportContext, row: CheckedRow) -> Any:
         return parse_channels(raw)
     if name == "priority":
         return parse_priority(raw)
+    if name == "sessions":
+        return parse_sessions(raw)
     return parse_bool(raw)  # parental_responsibility, authorised_to_collect
 
 

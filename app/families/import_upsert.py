@@ -17,7 +17,7 @@ from app.families.models import Child, ChildContact, Contact
 
 CHILD_ATTRS = {"child_external_id": "external_id", "child_first_name": "first_name",
                "child_last_name": "last_name", "date_of_birth": "date_of_birth", "room": "room_id",
-               "start_date": "start_date", "leaving_date": "leaving_date"}
+               "start_date": "start_date", "leaving_date": "leaving_date", "sessions": "session_pattern"}
 CONTACT_ATTRS = {"contact_external_id": "external_id", "contact_first_name": "first_name",
                  "contact_last_name": "last_name", "email": "email", "mobile": "mobile",
                  "language": "language", "channels": "channels"}

@@ -7,6 +7,7 @@ from datetime import date
 from babel import Locale, UnknownLocaleError
 
 from app.config import LANGUAGES
+from app.families import sessions
 from app.i18n import _s
 
 
@@ -121,3 +122,11 @@ def parse_language(raw: str) -> str | None:
     if short in LANGUAGES:
         return short
     return None
+
+
+def parse_sessions(raw: str) -> dict | None:
+    """A session pattern such as "Mon AM, Tue PM, Wed-Fri full day" (see app.families.sessions)."""
+    try:
+        return sessions.parse(raw)
+    except sessions.BadPattern as exc:
+        raise BadValue(_s("%(reason)s (write it like “Mon AM, Tue PM, Wed-Fri full day”)", reason=exc)) from exc

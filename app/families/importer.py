@@ -27,6 +27,7 @@ FIELDS = {
     "room": _sl("Room"),
     "start_date": _sl("Start date"),
     "leaving_date": _sl("Leaving date"),
+    "sessions": _sl("Sessions attended (e.g. Mon AM, Tue PM, Wed-Fri full day)"),
     "contact_external_id": _sl("Contact MIS id"),
     "contact_first_name": _sl("Contact first name"),
     "contact_last_name": _sl("Contact last name"),
@@ -40,7 +41,7 @@ FIELDS = {
     "authorised_to_collect": _sl("Authorised to collect"),
 }
 CHILD_FIELDS = ("child_external_id", "child_first_name", "child_last_name", "date_of_birth", "room",
-                "start_date", "leaving_date")
+                "start_date", "leaving_date", "sessions")
 CONTACT_FIELDS = tuple(name for name in FIELDS if name not in CHILD_FIELDS)
 REQUIRED_FIELDS = ("child_first_name", "child_last_name")
 IGNORE = ""
@@ -142,6 +143,9 @@ _PLAIN = {
                    "start", "started", "date of entry"),
     "leaving_date": ("leaving date", "leave date", "date of leaving", "end date", "left", "date left",
                      "leaving"),
+    "sessions": ("sessions", "session pattern", "sessions attended", "attendance pattern", "booking pattern",
+                 "booked sessions", "bookings", "days attending", "days attended", "attendance days",
+                 "attends", "pattern"),
     "relationship": ("relationship", "relation", "relationship to child", "relationship to pupil"),
     "parental_responsibility": ("parental responsibility", "pr", "has parental responsibility",
                                 "parental resp"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -41,6 +41,8 @@ class Child(TenantMixin, TimestampMixin, db.Model):
     )
     start_date: Mapped[date | None] = mapped_column(Date)
     leaving_date: Mapped[date | None] = mapped_column(Date)
+    # Days and sessions attended, {"mon": "am" | "pm" | "full", …}; None: not known (app.families.sessions).
+    session_pattern: Mapped[dict | None] = mapped_column(JSON)
 
     setting = relationship("Setting")
     room = relationship("Room", back_populates="children")

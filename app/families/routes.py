@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.extensions import db
-from app.families import services
+from app.families import services, sessions
 from app.families.access import can_edit_child, child_scope, get_child, is_key_person_of
 from app.families.forms import ChildForm, RoomForm
 from app.families.models import Child, Room
@@ -52,6 +52,7 @@ def child(child_id: int):
     """One child with their contacts."""
     child = get_child(child_id)
     return render_template("families/child.html", child=child, today=services.local_today(g.setting),
+                           describe_sessions=sessions.describe,
                            can_edit=can_edit_child(),
                            can_add_contact=sees_whole_setting() or is_key_person_of(child))
 
@@ -68,6 +69,8 @@ def edit_child(child_id: int | None = None):
     if request.method == "GET" and child is not None:
         form.room_id.data = child.room_id or 0
         form.key_person_id.data = child.key_person_id or 0
+        for field in form.session_fields():
+            field.data = (child.session_pattern or {}).get(field.name.removeprefix("session_"), "")
     if form.validate_on_submit():
         saved = services.save_child(g.setting, form, child)
         if saved is not None:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
+from app.families import sessions
 from app.families.contact_details import InvalidDetail, normalise_email, normalise_mobile
 from app.families.forms import ChildForm, ContactForm, LinkForm, RoomForm
 from app.families.models import CONSENTS, Child, ChildContact, Contact, Room
@@ -93,6 +94,8 @@ def save_child(setting: Setting, form: ChildForm, child: Child | None = None) ->
         form.external_id.errors.append(_s("Another child already has this MIS id."))
     if form.date_of_birth.errors or form.leaving_date.errors or form.external_id.errors:
         return None
+    values["session_pattern"] = sessions.clean({field.name.removeprefix("session_"): field.data
+                                                for field in form.session_fields()})
     if child is None:
         child = Child(setting_id=setting.id, **values)
         db.session.add(child)

@@ -20,7 +20,7 @@ from app.messaging import outbox, status
 from app.messaging.channels import PermanentError, SendError, get_channel
 from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED, URGENT,
                                   ContactProblem, Delivery, Message, SmsOptOut)
-from app.tasks import BULK_PRIORITY, URGENT_PRIORITY, huey, job_context
+from app.tasks import job_context, task_on_both
 
 _limiters: dict[str, strategies.MovingWindowRateLimiter] = {}
 
@@ -63,10 +63,14 @@ def backoff_seconds(attempts: int) -> float:
 
 
 def enqueue(ids: list[int], urgent: bool = False, delay: float = 0) -> None:
-    """Put delivery ids on the queue (urgent ones ahead of any bulk send)."""
+    """Put delivery ids on the queue (urgent ones on the urgent queue, never behind a bulk send)."""
     if ids:
-        send_deliveries_task.schedule(args=(ids,), delay=delay,
-                                      priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
+        (send_urgent_task if urgent else send_deliveries_task).schedule(args=(ids,), delay=delay)
+
+
+def enqueue_expansion(message_id: int, urgent: bool = False) -> None:
+    """Put a message's audience expansion on the queue (an urgent message's on the urgent queue)."""
+    (expand_urgent_task if urgent else expand_message_task).schedule(args=(message_id,), delay=0)
 
 
 def enqueue_message(message_id: int) -> None:
@@ -247,17 +251,19 @@ def send_deliveries(ids: list[int]) -> None:
     db.session.commit()
 
 
-@huey.task(name="messaging.send_deliveries")
-def send_deliveries_task(ids: list[int]) -> None:
+def send_deliveries_job(ids: list[int]) -> None:
     """Queue job: send these delivery rows (ids only)."""
     with job_context():
         send_deliveries(ids)
 
 
-@huey.task(name="messaging.expand_message")
-def expand_message_task(message_id: int) -> None:
+def expand_message_job(message_id: int) -> None:
     """Queue job: expand a claimed message's audience into rows and enqueue them (id only)."""
     with job_context():
         from app.messaging.services import expand_and_enqueue
 
         expand_and_enqueue(message_id)
+
+
+send_deliveries_task, send_urgent_task = task_on_both("messaging.send_deliveries")(send_deliveries_job)
+expand_message_task, expand_urgent_task = task_on_both("messaging.expand_message")(expand_message_job)

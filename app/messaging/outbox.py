@@ -19,7 +19,7 @@ from app.extensions import db
 from app.families.contact_details import InvalidDetail, normalise_email, normalise_mobile
 from app.families.models import Child, ChildContact, Contact
 from app.lists.models import SavedList, SavedListMember
-from app.messaging.models import QUEUED, SUPPRESSED, Delivery, Message, SmsOptOut, Unsubscribe
+from app.messaging.models import QUEUED, SUPPRESSED, URGENT, Delivery, Message, SmsOptOut, Unsubscribe
 
 BATCH = 1000
 
@@ -147,6 +147,20 @@ def channels_for(message: Message, preference: str) -> list[str]:
     return wanted or message.channel_list
 
 
+def _reachable_by(channel: str, r, stopped: set[str], region: str) -> bool:
+    address, _reason = _valid_address(channel, r.email if channel == "email" else r.mobile, region)
+    return address is not None and not (channel == "sms" and address in stopped)
+
+
+def _channels(message: Message, r, stopped: set[str], region: str) -> list[str]:
+    """The contact's channels for this message. An urgent message (a service message) also goes by its
+    other channels to a contact their own channels cannot reach: a STOP or no usable number → email."""
+    preferred = channels_for(message, r.channels)
+    if message.urgency != URGENT or any(_reachable_by(c, r, stopped, region) for c in preferred):
+        return preferred
+    return message.channel_list
+
+
 def _rows_for_batch(message: Message, rows: list, languages: set[str], region: str) -> list[dict]:
     ids = [r.id for r in rows]
     unsubscribed = set()
@@ -160,7 +174,7 @@ def _rows_for_batch(message: Message, rows: list, languages: set[str], region: s
     out = []
     for r in rows:
         language = r.language if r.language in languages else message.default_language
-        for channel in channels_for(message, r.channels):
+        for channel in _channels(message, r, stopped, region):
             row = {"setting_id": message.setting_id, "message_id": message.id, "contact_id": r.id,
                    "channel": channel, "language": language, "fallback": language != r.language,
                    "status": QUEUED, "queued_at": now, "attempts": 0, "stuck": False,

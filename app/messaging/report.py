@@ -6,35 +6,8 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.auth.models import User
 from app.families.models import Contact
-from app.i18n import _sl
 from app.messaging.models import FAILED, SUPPRESSED, UNDELIVERED, EXPIRED, Delivery
 from app.messaging.services import counts
-
-# Plain English for every reason code a row may carry (staff-facing).
-REASONS = {
-    "restricted": _sl("No legal access / do not contact"),
-    "child_left": _sl("Their children have left"),
-    "unsubscribed": _sl("Unsubscribed from this kind of message"),
-    "sms_stop": _sl("Replied STOP to our texts"),
-    "staff_no_sms": _sl("Staff are emailed, never texted"),
-    "staff_inactive": _sl("This member of staff's account is switched off"),
-    "no_email": _sl("No email address"),
-    "no_mobile": _sl("No mobile number"),
-    "invalid_email": _sl("Email address is not valid"),
-    "invalid_mobile": _sl("Mobile number is not valid"),
-    "expired": _sl("Not sent in time (urgent message expired)"),
-    "gave_up": _sl("Could not be sent after several tries"),
-    "email_refused": _sl("The mail server refused this address"),
-    "sms_opted_out": _sl("This number has opted out of texts"),
-    "not_mobile": _sl("Not a mobile number"),
-}
-
-
-def reason_text(code: str | None, error: str | None = None) -> str:
-    """The plain-English reason for a failed or suppressed row."""
-    if code in REASONS:
-        return str(REASONS[code])
-    return error or code or ""
 
 
 def progress(message_id: int) -> dict:

@@ -6,11 +6,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.extensions import db
-from app.messaging import report
+from app.messaging import labels, report
 from app.messaging.models import Delivery, DevOutboxItem, InboundSms, Message
 from app.security import MANAGER, PICO, owned_or_404, role_required
 
 bp = Blueprint("messaging", __name__, template_folder="templates")
+bp.record_once(labels.register_filters)
 STAFF = (MANAGER, PICO)
 
 
@@ -33,7 +34,7 @@ def delivery_report(message_id: int):
         by_channel=report.breakdown(message_id, Delivery.channel),
         by_language=report.breakdown(message_id, Delivery.language),
         fallbacks=report.fallback_count(message_id), problems=report.problem_rows(message_id),
-        reason_text=report.reason_text, languages=current_app.config["LANGUAGES"])
+        languages=current_app.config["LANGUAGES"])
 
 
 @bp.get("/messages/<int:message_id>/progress.json")
@@ -41,7 +42,8 @@ def delivery_report(message_id: int):
 def delivery_progress(message_id: int):
     """The progress bar's numbers, for the page's small script."""
     message = owned_or_404(db.session.get(Message, message_id))
-    return jsonify(status=message.status, **report.progress(message_id))
+    return jsonify(status=message.status, status_label=labels.code_label(labels.MESSAGE_STATUS, message.status),
+                   **report.progress(message_id))
 
 
 @bp.get("/messages/replies")

@@ -11,7 +11,6 @@ from app.extensions import db
 from app.messaging import outbox
 from app.messaging.models import (DONE, DRAFT, EXPANDING, NORMAL, SCHEDULED, SENDING, URGENT, Delivery,
                                   Message, MessageVersion)
-from app.tasks import BULK_PRIORITY, URGENT_PRIORITY
 from app.messaging.status import GROUPS
 
 
@@ -67,10 +66,9 @@ def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
            audience=message.audience_label or str(message.audience), channels=message.channels)
     urgent = message.urgency == URGENT
     db.session.commit()
-    from app.messaging.dispatch import expand_message_task
+    from app.messaging.dispatch import enqueue_expansion
 
-    expand_message_task.schedule(args=(message_id,), delay=0,
-                                 priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
+    enqueue_expansion(message_id, urgent)
     return True
 
 

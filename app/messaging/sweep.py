@@ -50,7 +50,7 @@ def stuck_queued_ids(batch: int = 1000):
 
 def sweep() -> dict[str, int]:
     """Flag and requeue rows stuck in sending, re-enqueue rows stuck in queued, finish messages."""
-    from app.messaging.dispatch import enqueue, expand_message_task
+    from app.messaging.dispatch import enqueue, enqueue_expansion
     from app.messaging.services import finish_if_done
 
     flagged = requeue_stuck_sending()
@@ -66,9 +66,9 @@ def sweep() -> dict[str, int]:
             enqueue([delivery_id], urgent=True)
         requeued += len(rows)
     limit = utcnow() - timedelta(minutes=current_app.config["SWEEP_QUEUED_MINUTES"])
-    for message_id in db.session.scalars(select(Message.id).where(
-            Message.status == EXPANDING, Message.started_at < limit)):
-        expand_message_task.schedule(args=(message_id,), delay=0)  # expansion is idempotent
+    for message_id, urgency in db.session.execute(select(Message.id, Message.urgency).where(
+            Message.status == EXPANDING, Message.started_at < limit)).all():
+        enqueue_expansion(message_id, urgency == URGENT)  # expansion is idempotent
     for message_id in db.session.scalars(select(Message.id).where(Message.status == SENDING)):
         finish_if_done(message_id)
     db.session.commit()

@@ -9,7 +9,7 @@
       bar.max = p.total || 1; bar.value = p.done; bar.textContent = p.percent + "%";
       set("progress-done", p.done); set("progress-total", p.total); set("count-sent", p.sent);
       set("count-failed", p.failed); set("count-suppressed", p.suppressed); set("count-pending", p.pending);
-      set("message-status", p.status);
+      set("message-status", p.status_label);
       if (p.status === "expanding" || p.status === "sending") setTimeout(tick, 3000);
     }).catch(function () { setTimeout(tick, 10000); });
   };

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 00:17:22.789673
+Create Date: 2026-11-23 01:10:42.386817
 
 """
 from alembic import op
@@ -42,6 +42,7 @@ def upgrade():
     sa.Column('escalate_minutes', sa.Integer(), nullable=False),
     sa.Column('limit_minutes', sa.Integer(), nullable=False),
     sa.Column('closing_time', sa.String(length=5), nullable=False),
+    sa.Column('afternoon_from', sa.String(length=5), nullable=False),
     sa.Column('manager_phone', sa.String(length=32), nullable=True),
     sa.Column('duty_line', sa.String(length=32), nullable=True),
     sa.Column('templates', sa.JSON(), nullable=False),
@@ -307,6 +308,7 @@ def upgrade():
     sa.Column('key_person_id', sa.Integer(), nullable=True),
     sa.Column('start_date', sa.Date(), nullable=True),
     sa.Column('leaving_date', sa.Date(), nullable=True),
+    sa.Column('session_pattern', sa.JSON(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -600,6 +602,24 @@ def upgrade():
     with op.batch_alter_table('forum_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_forum_member_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_forum_member_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('home_time_mark',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('marked_by_id', sa.Integer(), nullable=True),
+    sa.Column('marked_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['child_id'], ['child.id'], name=op.f('fk_home_time_mark_child_id_child'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['marked_by_id'], ['user.id'], name=op.f('fk_home_time_mark_marked_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_home_time_mark_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_home_time_mark')),
+    sa.UniqueConstraint('child_id', 'day', name='uq_home_time_mark_child_day')
+    )
+    with op.batch_alter_table('home_time_mark', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_home_time_mark_child_id'), ['child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_home_time_mark_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('inbound_sms',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1250,6 +1270,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_inbound_sms_contact_id'))
 
     op.drop_table('inbound_sms')
+    with op.batch_alter_table('home_time_mark', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_home_time_mark_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_home_time_mark_child_id'))
+
+    op.drop_table('home_time_mark')
     with op.batch_alter_table('forum_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_forum_member_setting_id'))
         batch_op.drop_index(batch_op.f('ix_forum_member_contact_id'))

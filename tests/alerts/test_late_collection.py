@@ -138,8 +138,12 @@ def test_incident_record_is_complete(family, login_as, client, twilio, frozen_cl
     assert kinds[:2] == ["raised", "sent"] and "escalated" in kinds and "reply" in kinds
     assert kinds[-2:] == ["on_way", "collected"]
     record = client.get(f"/alerts/{alert.id}/record").get_data(as_text=True)
-    for text in ("coming now", "Gran", "Ngozi", family["practitioner"].name, "sent", "escalated"):
+    for text in ("coming now", "Gran", "Ngozi", family["practitioner"].name, "Alert raised", "Contacts told",
+                 "Next contacts told", "Reply", "On their way", "group 2, by text message",
+                 "<td>Text message</td>", "<td>Sent</td>", "Outcome</dt><dd>Collected: Gran"):
         assert text in record
+    for code in (">raised<", ">escalated<", ">sent<", ">sms<", ">on_way<", ">collected<"):
+        assert code not in record  # plain words on staff screens, never the stored codes
     listing = client.get(f"/alerts/child/{family['child'].id}").get_data(as_text=True)
     assert f"/alerts/{alert.id}/record" in listing
 

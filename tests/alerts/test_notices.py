@@ -56,9 +56,12 @@ def test_illness_notice_goes_to_the_rooms_without_naming_a_child(family, make, l
 def test_urgent_notice_reaches_every_family_but_never_a_restricted_contact(family, make, login_as, client, smtp):
     setting = family["setting"]
     login_as(make.user(setting, role="manager"))
-    response = client.post("/alerts/urgent-notice", data={"text": "Closed today: no heating."})
+    response = client.post("/alerts/urgent-notice", data={"text": "Closed today: no heating.",
+                                                          "text_pl": "Dziś zamknięte: brak ogrzewania."})
     assert response.status_code == 302
     message = db.session.scalar(select(Message).where(Message.category == "closure"))
+    assert message.version("pl").sms_text.endswith("Dziś zamknięte: brak ogrzewania.")
+    assert message.version("ro").sms_text.endswith("Closed today: no heating.")  # not written: the manager's words
     rows = db.session.scalars(select(Delivery).where(Delivery.message_id == message.id)).all()
     banned = [r for r in rows if r.contact_id == family["banned"].id]
     assert banned and all(r.status == "suppressed" and r.reason == "restricted" for r in banned)
@@ -73,3 +76,31 @@ def test_practitioner_cannot_send_notices_and_other_setting_alerts_are_404(famil
     other = make.setting(name="Elsewhere")
     child = make.child(other)
     assert client.get(f"/alerts/raise/{child.id}").status_code == 404
+
+
+def test_urgent_notice_emails_those_texts_cannot_reach_but_a_newsletter_does_not(family, make, login_as,
+                                                                                  client, smtp):
+    from app.messaging.models import SmsOptOut
+    from app.messaging.services import create_message, send_now
+
+    setting = family["setting"]
+    stopped = make.contact(setting, children=[family["child"]], first_name="Stopped", channels="sms",
+                           mobile="+447700900290", email="stopped@example.org")
+    no_mobile = make.contact(setting, children=[family["child"]], first_name="Nomobile", channels="sms",
+                             mobile=None, email="nomobile@example.org")
+    db.session.add(SmsOptOut(setting_id=setting.id, mobile="+447700900290"))
+    news = create_message(setting, category="newsletter", channels="both", audience={"all": True},
+                          versions={"en": {"subject": "News", "body_text": "Hello.", "sms_text": "Hello."}})
+    send_now(news.id)
+    assert not smtp.to("stopped@example.org") and not smtp.to("nomobile@example.org")
+    login_as(make.user(setting, role="manager"))
+    response = client.post("/alerts/urgent-notice", data={"text": "Closed today: no heating."})
+    assert response.status_code == 302
+    assert "Closed today: no heating." in smtp.to("stopped@example.org")[0].get_body(("plain",)).get_content()
+    assert smtp.to("nomobile@example.org")
+    report = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Replied STOP to our texts" in report and "No mobile number" in report
+    rows = {(r.contact.first_name, r.channel): r.status for r in db.session.scalars(
+        select(Delivery).join(Message).where(Message.category == "closure"))}
+    assert rows[("Stopped", "sms")] == "suppressed" and rows[("Stopped", "email")] == "sent"
+    assert rows[("Ngozi", "sms")] == "sent" and ("Ngozi", "email") not in rows  # her own channel works

@@ -24,13 +24,16 @@ def smtp(app):
 
 
 class ManualQueue:
-    """The real huey queue, not immediate: jobs wait until the test runs them, as a worker would."""
+    """The real huey queues, not immediate: jobs wait until the test runs them, as a worker would.
 
-    def __init__(self, huey) -> None:
-        self.huey = huey
+    The urgent queue has workers of its own, which never wait behind bulk work: here its jobs run
+    first whenever there are any."""
+
+    def __init__(self, huey, urgent) -> None:
+        self.huey, self.urgent = huey, urgent
 
     def pending(self) -> int:
-        return self.huey.pending_count()
+        return self.huey.pending_count() + self.urgent.pending_count()
 
     def run(self, limit: int | None = None, include_scheduled: bool = False) -> int:
         """Run queued jobs (first moving scheduled retries, if asked, to the queue); returns count."""
@@ -38,29 +41,34 @@ class ManualQueue:
 
         done = 0
         if include_scheduled:
-            for task in self.huey.read_schedule(datetime.utcnow() + timedelta(days=365)):
-                task.eta = None
-                self.huey.enqueue(task)
+            for queue in (self.urgent, self.huey):
+                for task in queue.read_schedule(datetime.utcnow() + timedelta(days=365)):
+                    task.eta = None
+                    queue.enqueue(task)
         while limit is None or done < limit:
-            task = self.huey.dequeue()
+            queue, task = self.urgent, self.urgent.dequeue()
+            if task is None:
+                queue, task = self.huey, self.huey.dequeue()
             if task is None:
                 break
-            self.huey.execute(task)
+            queue.execute(task)
             done += 1
         return done
 
 
 @pytest.fixture
 def queue(app):
-    """Switch the queue out of immediate mode for this test; jobs run when the test says."""
+    """Switch both queues out of immediate mode for this test; jobs run when the test says."""
     from huey.storage import MemoryStorage
 
-    from app.tasks import huey
+    from app.tasks import QUEUES, huey, urgent_huey
 
-    saved = (huey.storage, huey._immediate)
-    huey.storage, huey._immediate = MemoryStorage("test"), False
-    yield ManualQueue(huey)
-    huey.storage, huey._immediate = saved
+    saved = [(q.storage, q._immediate) for q in QUEUES]
+    for q in QUEUES:
+        q.storage, q._immediate = MemoryStorage(q.name), False
+    yield ManualQueue(huey, urgent_huey)
+    for q, (storage, immediate) in zip(QUEUES, saved):
+        q.storage, q._immediate = storage, immediate
 
 
 @pytest.fixture(scope="session")

@@ -29,8 +29,15 @@ def test_report_counts_reasons_and_fallbacks(make, login_as):
     assert "Polski" in page
     fallback = page.split("family&#39;s own language was not written")[1][:60]
     assert "<strong>1</strong>" in fallback  # Bea (Somali) got English
+    assert '<strong id="message-status">Finished</strong>' in page
+    assert "<td>Email</td><td>Left out</td>" in page and "<td>Email</td><td>Sent</td>" in page
+    for code in (">done<", ">suppressed<", ">sent<", ">email<"):
+        assert code not in page  # plain words on staff screens, never the stored codes
     progress = client.get(f"/messages/{msg.id}/progress.json").get_json()
     assert (progress["sent"], progress["suppressed"], progress["total"], progress["status"]) == (2, 2, 4, "done")
+    assert progress["status_label"] == "Finished"
+    listing = client.get("/messages").get_data(as_text=True)
+    assert "<td>Newsletter</td>" in listing and "<td>Finished</td>" in listing
 
 
 def test_progress_while_sending_shows_refresh_link(make, login_as, queue):

@@ -1,6 +1,7 @@
 """A real SMTP server (aiosmtpd) on 127.0.0.1 with a free port, keeping every message it accepts."""
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -23,6 +24,7 @@ class _Store:
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
         self.refuse: dict[str, str] = {}  # recipient → "550 text" refused at RCPT
+        self.held = False  # True: DATA is taken but not answered until it is False again (a hung server)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         if address in self.refuse:
@@ -31,6 +33,8 @@ class _Store:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        while self.held:
+            await asyncio.sleep(0.01)
         with self.lock:
             self.raw.append(envelope.original_content or envelope.content)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
