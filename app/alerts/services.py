@@ -67,7 +67,7 @@ def options_for(setting) -> AlertOptions:
     options = db.session.scalar(select(AlertOptions).where(AlertOptions.setting_id == setting.id))
     if options is None:
         options = AlertOptions(setting_id=setting.id, escalate_minutes=10, limit_minutes=60,
-                               closing_time="18:00", templates={})
+                               closing_time="18:00", afternoon_from="12:30", templates={})
     return options
 
 

@@ -68,6 +68,8 @@ ROWS = [
     R("GET",   "/alerts/<int:alert_id>/record",                             LOGIN, LOGIN,   200,   200,   200,   403,   404),  # alerts.record
     R("GET",   "/alerts/child/<int:child_id>",                              LOGIN, LOGIN,   200,   200,   200,   403,   404),  # alerts.child_alerts
     R("GET",   "/alerts/home-time",                                         LOGIN, LOGIN,   200,   200,   200,   200,   200),  # alerts.home_time
+    R("POST",  "/alerts/home-time/<int:child_id>/mark",                    LOGIN, LOGIN,   400,   400,   400,   403,   404),  # alerts.mark (empty form: no kind)
+    R("POST",  "/alerts/home-time/<int:child_id>/unmark",                  LOGIN, LOGIN,   302,   302,   302,   403,   404),  # alerts.unmark
     R("GET",   "/alerts/illness-notice",                                    LOGIN, LOGIN,   200,   200,   403,   403,   200),  # alerts.illness_notice
     R("POST",  "/alerts/illness-notice",                                    LOGIN, LOGIN,   200,   200,   403,   403,   200),  # alerts.illness_notice
     R("GET",   "/alerts/illnesses",                                         LOGIN, LOGIN,   200,   403,   403,   403,   200),  # alerts.illnesses
