@@ -19,7 +19,7 @@ from app.extensions import db
 KINDS = ("single", "multiple", "rating", "likert", "yesno", "number", "short_text", "long_text")
 CHOICE_KINDS = ("single", "multiple")
 CONFIDENTIAL, NAMED = "confidential", "named"
-DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
 TEXT_DRAFT, TEXT_REVIEW, TEXT_APPROVED = "draft", "needs_review", "approved"
 TEXT_STATUSES = (TEXT_DRAFT, TEXT_REVIEW, TEXT_APPROVED)
 
