@@ -45,6 +45,8 @@ class Survey(TenantMixin, TimestampMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(Integer)  # the invitation message
     public_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # the workshop this survey evaluates (sent with its thank-you), if any
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id", ondelete="SET NULL"), index=True)
 
     sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",
                             order_by="SurveySection.position")
@@ -52,6 +54,7 @@ class Survey(TenantMixin, TimestampMixin, db.Model):
                              order_by="SurveyQuestion.position")
     texts = relationship("SurveyText", cascade="all, delete-orphan")
     setting = relationship("Setting")
+    workshop = relationship("Workshop")
 
     @property
     def confidential(self) -> bool:

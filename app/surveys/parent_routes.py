@@ -199,6 +199,9 @@ def family_section(contact) -> dict | None:
 def _register(state) -> None:
     from app.parents.sections import register_section
 
+    from app.surveys.workshop_evaluation import register
+
     links.register_purpose(state.app, "survey", "surveys.landing")
+    register(state.app)
     register_section(state.app, "surveys/_family_section.html", family_section, order=20)
 

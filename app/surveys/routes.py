@@ -204,6 +204,8 @@ def public_link(survey_id: int):
 def results_page(survey_id: int):
     """Response rates, charts with counts, free text; filters only for groups of five or more."""
     survey = _survey(survey_id)
+    if survey.message_id:
+        services.record_invitations(survey, survey.message_id)  # the worker may have expanded it since
     room, language = results.allowed_filter(survey, request.args.get("room"), request.args.get("lang"))
     return render_template("surveys/results.html", survey=survey, rates=results.rates(survey),
                            items=results.question_results(survey, room, language),

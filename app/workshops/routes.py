@@ -116,7 +116,7 @@ def show(workshop_id: int):
     return render_template("workshops/show.html", workshop=workshop, contacts=contacts,
                            invite_form=InviteForm(), cancel_form=CancelForm(),
                            places_left=services.places_left(workshop), family_names=services.family_names,
-                           when=notices.when(workshop, "en"))
+                           when=notices.when(workshop, "en"), evaluation=notices.evaluation_available())
 
 
 @bp.post("/workshops/<int:workshop_id>/invite")
@@ -164,7 +164,8 @@ def thanks(workshop_id: int):
     """Send the thank-you to those who came."""
     workshop = owned_or_404(db.session.get(Workshop, workshop_id))
     if CancelForm().validate_on_submit():
-        notices.start(services.send_thanks(workshop, actor=current_user))
+        notices.start(services.send_thanks(workshop, actor=current_user,
+                                           evaluation=request.form.get("evaluation") == "y"))
         flash(_s("Thank-you sent to those who came."), "success")
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 

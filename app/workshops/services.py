@@ -244,15 +244,16 @@ def mark_register(workshop: Workshop, attended_ids: set[int], actor=None) -> Non
     record(workshop.setting_id, "workshop.register", workshop, actor=actor, attended=len(attended_ids))
 
 
-def send_thanks(workshop: Workshop, actor=None) -> int | None:
-    """Thank those who came (once)."""
+def send_thanks(workshop: Workshop, actor=None, evaluation: bool = False) -> int | None:
+    """Thank those who came (once), optionally with a personal link to an evaluation questionnaire."""
     if workshop.thanks_sent_at:
         return None
     came = sorted({r.contact_id for r in workshop.rsvps if r.attended})
-    message_id = notices.thanks(workshop, came)
+    message_id = notices.thanks(workshop, came, evaluation=evaluation)
     workshop.thanks_sent_at = utcnow()
     db.session.flush()
-    record(workshop.setting_id, "workshop.thanks", workshop, actor=actor, contacts=len(came))
+    record(workshop.setting_id, "workshop.thanks", workshop, actor=actor, contacts=len(came),
+           evaluation=evaluation)
     return message_id
 
 
