@@ -123,10 +123,13 @@ def invitation(workshop: Workshop, channels: str) -> int | None:
     return message.id
 
 
-def confirmation(workshop: Workshop, contact_ids: list[int], promoted: bool = False) -> int | None:
-    """'Your place is booked' with the .ics attached (promoted: a place came free from the waiting list)."""
+def confirmation(workshop: Workshop, contact_ids: list[int], promoted: bool = False,
+                 family: bool = False) -> int | None:
+    """'Your place is booked' with the .ics attached (promoted: a place came free from the waiting list;
+    family: told to the other contacts of a family whose answer another contact gave)."""
     def lines(lang):
         first = (_("Good news: a place has come free and it is yours.") if promoted
+                 else _("A place is booked for your family.") if family
                  else _("Thank you. Your place is booked."))
         return [first, *_details(workshop, lang),
                 _("The calendar file attached adds it to your phone or computer's calendar."),
