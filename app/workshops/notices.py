@@ -97,8 +97,8 @@ def start(message_id: int | None) -> None:
         send_now(message_id)
 
 
-def invitation(workshop: Workshop, channels: str) -> int | None:
-    """The invitation to the workshop's audience, each with their own RSVP link."""
+def invitation(workshop: Workshop, channels: str, audience: dict | None = None) -> int | None:
+    """The invitation to the workshop's audience (or to `audience`), each with their own RSVP link."""
     def lines(lang):
         text = workshop.text(lang)
         out = [_("You are invited:"), *_details(workshop, lang), text.description]
@@ -118,7 +118,7 @@ def invitation(workshop: Workshop, channels: str) -> int | None:
                                                title=workshop.text(language).title,
                                                when=when(workshop, language), url=PERSONAL_LINK)
     message = create_message(
-        workshop.setting, category="workshops", channels=channels, audience=workshop.audience,
+        workshop.setting, category="workshops", channels=channels, audience=audience or workshop.audience,
         audience_label=workshop.title[:200], versions=versions, link_purpose="rsvp", link_scope_id=workshop.id)
     return message.id
 

@@ -255,6 +255,32 @@ def send_invitations(workshop: Workshop, channels: str, actor=None) -> int:
     return message_id
 
 
+def interested(workshop: Workshop) -> list:
+    """Interest sign-ups ('tell me when there is a course on …') of parents not yet invited to it."""
+    from app.involvement.models import InterestSignup
+
+    signups = db.session.scalars(select(InterestSignup).where(InterestSignup.setting_id == workshop.setting_id)
+                                 .order_by(InterestSignup.topic, InterestSignup.id)).all()
+    return [s for s in signups if not invited(workshop, s.contact) and not s.contact.restricted]
+
+
+def invite_interested(workshop: Workshop, signup_ids: set[int], channels: str = "both",
+                      actor=None) -> int | None:
+    """Tell parents who asked for a course like this: they join the workshop's audience and get the
+    invitation with their own RSVP link (those already invited get nothing twice)."""
+    contact_ids = sorted({s.contact_id for s in interested(workshop) if s.id in signup_ids})
+    if not contact_ids or workshop.status == CANCELLED:
+        return None
+    workshop.audience = {**workshop.audience,
+                         "contacts": sorted(set(workshop.audience.get("contacts") or []) | set(contact_ids))}
+    message_id = notices.invitation(workshop, channels, audience={"contacts": contact_ids})
+    workshop.invited_at = workshop.invited_at or utcnow()
+    db.session.flush()
+    record(workshop.setting_id, "workshop.invited", workshop, actor=actor, message_id=message_id,
+           interested=len(contact_ids))
+    return message_id
+
+
 def mark_register(workshop: Workshop, attended_ids: set[int], actor=None) -> None:
     """Record who came (RSVP ids ticked on the register)."""
     for rsvp in workshop.rsvps:
