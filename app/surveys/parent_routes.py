@@ -9,13 +9,14 @@ from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app.clock import utcnow
 from app.extensions import db, limiter
 from app.i18n import language_code
 from app.parents import links
 from app.parents.routes import private
 from app.surveys import answering
 from app.surveys.answering import Answerer, Tampered
-from app.surveys.models import NAMED, Survey, SurveyInvitation, SurveyQuestion, SurveySection
+from app.surveys.models import DRAFT, NAMED, SCHEDULED, Survey, SurveyInvitation, SurveyQuestion, SurveySection
 from app.surveys.routes import bp
 from app.surveys.services import is_open, record_invitations
 from app.surveys.texts import LIKERT, RATING, YESNO, Texts
@@ -73,13 +74,20 @@ def _invitation(survey: Survey, contact_id: int) -> SurveyInvitation | None:
         SurveyInvitation.survey_id == survey.id, SurveyInvitation.contact_id == contact_id))
 
 
-SURVEY_REASONS = ("closed", "answered", "tampered")
+SURVEY_REASONS = ("closed", "not_open", "answered", "tampered")
 
 
-def _problem(reason: str, status: int):
+def _problem(reason: str, status: int, **context):
     """The friendly page for a questionnaire that cannot be answered; link problems use the shared page."""
     template = "surveys/problem.html" if reason in SURVEY_REASONS else "parents/link_problem.html"
-    return _page(template, status, reason=reason)
+    return _page(template, status, reason=reason, **context)
+
+
+def _not_answerable(survey: Survey):
+    """The page for a survey that is not open: not yet (with its open date), or no longer."""
+    if survey.status in (DRAFT, SCHEDULED) or (survey.opens_at is not None and survey.opens_at > utcnow()):
+        return _problem("not_open", 403, opens_at=survey.opens_at)
+    return _problem("closed", 410)
 
 
 @bp.get("/survey")
@@ -106,7 +114,7 @@ def public(public_key: str):
         return _problem("unknown", 404)
     g.setting = survey.setting
     if not is_open(survey):
-        return _problem("closed", 410)
+        return _not_answerable(survey)
     keys = dict(session.get(answering.PUBLIC, {}))
     keys.setdefault(str(survey.id), secrets.token_hex(16))
     session[answering.PUBLIC] = keys
@@ -125,7 +133,7 @@ def step(survey_id: int, number: int):
         return _problem("session", 403)
     survey = answerer.survey
     if not is_open(survey):
-        return _problem("closed", 410)
+        return _not_answerable(survey)
     screens = _screens(survey)
     if not 1 <= number <= len(screens):
         abort(404)

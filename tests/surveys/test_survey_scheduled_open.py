@@ -106,3 +106,20 @@ def test_the_scheduler_process_opens_due_surveys(app):
 
     jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
     assert jobs["surveys_open_due"].func.__name__ == "open_due"
+
+
+def test_the_anonymous_link_before_the_open_date_says_when_it_opens(client, make, login_as, frozen_clock):
+    setting = make.setting()
+    survey, q = simple_survey(setting, opens_at=frozen_clock.now + timedelta(days=2))
+    key = services.enable_public_link(survey)
+    login_as(make.user(setting, role="pico"))
+    client.post(f"/surveys/{survey.id}/send", data={"when": "scheduled"})
+    client.post("/logout")
+    early = client.get(f"/s/{key}", headers={"Accept-Language": "ro"})
+    page = early.get_data(as_text=True)
+    assert early.status_code == 403 and "Acest chestionar nu este încă deschis" in page
+    assert "25 noiembrie 2026" in page
+    frozen_clock.advance(days=2)
+    services.open_due()
+    assert client.get(f"/s/{key}").status_code == 302
+    assert client.post(f"/survey/{survey.id}/1", data={f"q{q['like'].id}": "a"}).status_code == 302
