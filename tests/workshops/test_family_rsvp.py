@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.messaging.models import Unsubscribe
+from app.workshops import notices, services
 from app.workshops.models import Rsvp
 from tests.workshops.test_rsvp import _open, _post
 
@@ -47,6 +48,19 @@ def test_the_other_parents_of_the_family_are_told_of_the_booking(client, make, s
     [rsvp] = db.session.scalars(select(Rsvp)).all()
     assert (rsvp.contact_id, rsvp.adults) == (p["dad"].id, 1)
     assert len(smtp.to(p["mum"].email)) == 1  # already booked: no second confirmation
+
+
+def test_the_whole_family_gets_the_reminder_and_the_cancellation(client, make, smtp, workshop_of, frozen_clock):
+    setting = make.setting()
+    p = _family(make, setting)
+    workshop = workshop_of(setting, capacity=5, rsvp_mode="family")
+    _post(client, _open(client, p["mum"], workshop), answer="yes")
+    frozen_clock.advance(days=7, hours=2)  # the day before
+    services.send_due_reminders()
+    assert [m["Subject"].split(":")[0] for m in smtp.to(p["dad"].email)] == ["Twoje miejsce", "Przypomnienie"]
+    notices.start(services.cancel(workshop))
+    assert len(smtp.to(p["dad"].email)) == 3 and len(smtp.to(p["mum"].email)) == 3
+    assert smtp.to(p["barred"].email) == [] and smtp.to(p["gran"].email) == []
 
 
 def test_the_family_is_told_of_the_waiting_list_and_of_the_promotion(client, make, smtp, workshop_of):
