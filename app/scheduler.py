@@ -13,7 +13,7 @@ def _jobs() -> list[tuple[str, object, int]]:
     from app.feedback.complaints import send_reminders
     from app.involvement.services import send_volunteer_reminders
     from app.messaging.sweep import send_due, sweep
-    from app.surveys.services import close_due, send_reminders as send_survey_reminders
+    from app.surveys.services import close_due, open_due, send_reminders as send_survey_reminders
     from app.workshops.services import send_due_reminders
 
     return [
@@ -22,6 +22,7 @@ def _jobs() -> list[tuple[str, object, int]]:
         ("sweep", sweep, 60),
         ("workshop_reminders", send_due_reminders, 300),
         ("volunteer_reminders", send_volunteer_reminders, 300),
+        ("surveys_open_due", open_due, 60),  # invitations of surveys whose open date has come
         ("surveys_close_due", close_due, 60),
         ("surveys_reminders", send_survey_reminders, 900),
         ("complaint_reminders", send_reminders, 3600),  # days 14, 21 and 26

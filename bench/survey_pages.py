@@ -3,7 +3,9 @@
 The parent's survey page (GET) and answer submit (POST) served by gunicorn on loopback, against a
 minimal Flask route (GET and POST) served the same way in the same run, each driven by a load
 generator of C concurrent keep-alive clients (threads) for D seconds. Each survey client first opens
-its own personal link, as a parent would, so every request carries a real parent session and CSRF token.
+its own personal link, as a parent would, so every request carries a real parent session and CSRF token,
+and loads the page once before the clock starts (so a worker's first-request work, such as compiling
+templates, is not timed: the minimal route has none).
 Prints requests/s and p95 for each, and last the throughput ratio (survey / minimal).
 
     .venv/bin/python bench/survey_pages.py [--clients 50] [--seconds 10] [--workers 2] [--threads 8]
@@ -183,6 +185,8 @@ def main() -> None:
     def open_link(client: Client, n: int):
         status, _ = client.request("GET", f"/l/{tokens[n]}")
         assert status == 302, status
+        status, _ = client.request("GET", path)  # warm-up: templates compiled, pools filled, before timing
+        assert status == 200, status
         return n
 
     def answers(n: int, csrf: str) -> dict:

@@ -36,6 +36,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app, g, session, url_for
 from flask_login import logout_user
 from sqlalchemy import insert, select
+from sqlalchemy.orm import joinedload
 
 from app.clock import utcnow
 from app.extensions import db
@@ -226,7 +227,9 @@ def current_parent() -> ParentSession | None:
     if data:
         try:
             ends = datetime.fromisoformat(data["ends"])
-            link = check(db.session.get(LinkToken, int(data["link"]))) if ends > utcnow() else None
+            # every parent request needs the link, its contact and the setting: one query, not three
+            with_contact = [joinedload(LinkToken.contact).joinedload(Contact.setting)]
+            link = check(db.session.get(LinkToken, int(data["link"]), options=with_contact)) if ends > utcnow() else None
         except (LinkError, KeyError, TypeError, ValueError):
             link = None
         if link is None:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from flask import session
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.surveys.models import (CHOICE_KINDS, NAMED, Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion,
-                                SurveyResponse)
+                                SurveyResponse, random_id)
 from app.surveys.texts import LIKERT, RATING, YESNO
 
 KEYS = "survey_keys"
@@ -57,14 +58,15 @@ class Answerer:
 
 
 def response_of(answerer: Answerer) -> SurveyResponse | None:
-    """This answerer's response (draft or submitted), if any."""
+    """This answerer's response (draft or submitted), if any, with its answers."""
     survey = answerer.survey
+    query = select(SurveyResponse).options(joinedload(SurveyResponse.answers))
     if survey.mode == NAMED and answerer.contact is not None:
-        found = db.session.scalar(select(SurveyResponse).where(
-            SurveyResponse.survey_id == survey.id, SurveyResponse.contact_id == answerer.contact.id))
+        found = db.session.execute(query.where(SurveyResponse.survey_id == survey.id,
+                                               SurveyResponse.contact_id == answerer.contact.id)).unique().scalar()
         if found:
             return found
-    return db.session.scalar(select(SurveyResponse).where(SurveyResponse.edit_key_hash == answerer.key_hash))
+    return db.session.execute(query.where(SurveyResponse.edit_key_hash == answerer.key_hash)).unique().scalar()
 
 
 def current_values(response: SurveyResponse | None) -> dict[int, list[str]]:
@@ -138,46 +140,48 @@ def parse_screen(questions: list[SurveyQuestion], form, known: dict[int, list[st
     return values, errors
 
 
-def save_screen(answerer: Answerer, questions: list[SurveyQuestion], values: dict[int, list[str]],
-                language: str) -> SurveyResponse:
-    """Store one screen's answers in the answerer's response (a draft until submitted)."""
-    response = response_of(answerer)
+def save_screen(answerer: Answerer, response: SurveyResponse | None, questions: list[SurveyQuestion],
+                values: dict[int, list[str]], known: dict[int, list[str]],
+                language: str) -> tuple[SurveyResponse, dict[int, list[str]]]:
+    """Store one screen's answers in the answerer's response (a draft until submitted); returns the
+    response and all its values now. Everything is worked out first, so the writes (which hold
+    SQLite's single write lock until the request commits) come last and close together."""
+    ids = {q.id for q in questions}
+    stored = {k: v for k, v in known.items() if k not in ids}
+    merged = {**stored, **values}
+    rows: list[tuple[SurveyQuestion, str]] = []
+    for q in questions:
+        if visible(q, merged) and values.get(q.id):
+            stored[q.id] = values[q.id]
+            rows.extend((q, v) for v in values[q.id])
     if response is None:
-        response = SurveyResponse(survey_id=answerer.survey.id, edit_key_hash=answerer.key_hash,
+        response = SurveyResponse(id=random_id(), survey_id=answerer.survey.id, edit_key_hash=answerer.key_hash,
                                   source=answerer.source, language=language,
                                   room_id=answerer.invitation.room_id if answerer.invitation else None)
         if answerer.survey.mode == NAMED and answerer.contact is not None:
             response.contact_id = answerer.contact.id
         db.session.add(response)
-        db.session.flush()
+    else:
+        db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id,
+                                                      SurveyAnswer.question_id.in_(ids)))
+        db.session.expire(response, ["answers"])
     response.language = language
-    ids = [q.id for q in questions]
-    db.session.execute(delete(SurveyAnswer).where(SurveyAnswer.response_id == response.id,
-                                                  SurveyAnswer.question_id.in_(ids)))
-    merged = {**current_values(response), **values}
-    for q in questions:
-        if not visible(q, merged):
-            continue
-        for v in values.get(q.id, []):
-            if q.kind in CHOICE_KINDS:
-                db.session.add(SurveyAnswer(response_id=response.id, question_id=q.id, option_id=int(v)))
-            else:
-                db.session.add(SurveyAnswer(response_id=response.id, question_id=q.id, value=v))
+    db.session.add_all([SurveyAnswer(id=random_id(), response_id=response.id, question_id=q.id, option_id=int(v))
+                        if q.kind in CHOICE_KINDS else
+                        SurveyAnswer(id=random_id(), response_id=response.id, question_id=q.id, value=v)
+                        for q, v in rows])
     db.session.flush()
-    db.session.expire(response, ["answers"])
-    return response
+    return response, stored
 
 
-def missing_required(survey: Survey, response: SurveyResponse | None) -> list[SurveyQuestion]:
+def missing_required(questions: list[SurveyQuestion], values: dict[int, list[str]]) -> list[SurveyQuestion]:
     """Required questions, shown by the answers so far, still unanswered."""
-    values = current_values(response)
-    return [q for q in survey.questions if q.required and visible(q, values) and not values.get(q.id)]
+    return [q for q in questions if q.required and visible(q, values) and not values.get(q.id)]
 
 
-def submit(answerer: Answerer) -> bool:
+def submit(answerer: Answerer, response: SurveyResponse | None) -> bool:
     """Submit the answerer's response once per invitation; False when the invitation already
     responded through another link (then nothing changes)."""
-    response = response_of(answerer)
     if response is None:
         return False
     if response.submitted:

@@ -19,7 +19,7 @@ from app.extensions import db
 KINDS = ("single", "multiple", "rating", "likert", "yesno", "number", "short_text", "long_text")
 CHOICE_KINDS = ("single", "multiple")
 CONFIDENTIAL, NAMED = "confidential", "named"
-DRAFT, OPEN, CLOSED = "draft", "open", "closed"
+DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
 TEXT_DRAFT, TEXT_REVIEW, TEXT_APPROVED = "draft", "needs_review", "approved"
 TEXT_STATUSES = (TEXT_DRAFT, TEXT_REVIEW, TEXT_APPROVED)
 
@@ -45,6 +45,8 @@ class Survey(TenantMixin, TimestampMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(Integer)  # the invitation message
     public_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # the workshop this survey evaluates (sent with its thank-you), if any
+    workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id", ondelete="SET NULL"), index=True)
 
     sections = relationship("SurveySection", back_populates="survey", cascade="all, delete-orphan",
                             order_by="SurveySection.position")
@@ -52,6 +54,7 @@ class Survey(TenantMixin, TimestampMixin, db.Model):
                              order_by="SurveyQuestion.position")
     texts = relationship("SurveyText", cascade="all, delete-orphan")
     setting = relationship("Setting")
+    workshop = relationship("Workshop")
 
     @property
     def confidential(self) -> bool:

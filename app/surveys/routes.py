@@ -7,13 +7,14 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.clock import utcnow
 from app.extensions import db
 from app.i18n import _s
 from app.messaging import audience_form
 from app.security import MANAGER, PICO, owned_or_404, role_required
 from app.surveys import editing, results, services
 from app.surveys.forms import KIND_NAMES, STATUS_NAMES, QuestionForm, SectionForm, SurveyForm, TextForm
-from app.surveys.models import CHOICE_KINDS, DRAFT, OPEN, TEXT_STATUSES, Survey, SurveySection
+from app.surveys.models import CHOICE_KINDS, DRAFT, OPEN, SCHEDULED, TEXT_STATUSES, Survey, SurveySection
 from app.surveys.templates_library import LIBRARY
 from app.surveys.texts import keys_of
 
@@ -93,7 +94,8 @@ def edit(survey_id: int):
         qform.text.errors.append(error)
     return render_template("surveys/edit.html", survey=survey, form=form, qform=qform, sform=sform,
                            kind_names=KIND_NAMES, languages=current_app.config["LANGUAGES"],
-                           missing=services.missing_translations, locked=editing.structure_locked(survey))
+                           missing=services.missing_translations, locked=editing.structure_locked(survey),
+                           now=utcnow())
 
 
 def _add_question(survey: Survey, qform: QuestionForm) -> str | None:
@@ -153,13 +155,26 @@ def translate(survey_id: int, language: str):
 @bp.post("/surveys/<int:survey_id>/send")
 @role_required(*STAFF)
 def send(survey_id: int):
-    """Open the survey and send the invitations."""
+    """Send the invitations at the open date (by the scheduler), or now when asked or already open."""
     survey = _survey(survey_id)
-    if survey.status != DRAFT or not survey.questions:
+    now = request.form.get("when") == "now"
+    if survey.status not in (DRAFT, SCHEDULED) or not survey.questions or (survey.status == SCHEDULED and not now):
         flash(_s("Only a draft survey with questions can be sent."), "error")
-    else:
-        services.open_and_invite(survey, current_user)
+    elif services.schedule_or_open(survey, current_user, now=now):
         flash(_s("Invitations are being sent."), "success")
+    else:
+        flash(_s("The survey will open and the invitations go out on %(when)s (UTC).",
+                 when=survey.opens_at.strftime("%d/%m/%Y %H:%M")), "success")
+    return redirect(url_for("surveys.edit", survey_id=survey.id))
+
+
+@bp.post("/surveys/<int:survey_id>/unschedule")
+@role_required(*STAFF)
+def unschedule(survey_id: int):
+    """Back to draft: the invitations will not go out at the open date."""
+    survey = _survey(survey_id)
+    if services.unschedule(survey):
+        flash(_s("The survey is a draft again; nothing was sent."), "success")
     return redirect(url_for("surveys.edit", survey_id=survey.id))
 
 
@@ -189,6 +204,8 @@ def public_link(survey_id: int):
 def results_page(survey_id: int):
     """Response rates, charts with counts, free text; filters only for groups of five or more."""
     survey = _survey(survey_id)
+    if survey.message_id:
+        services.record_invitations(survey, survey.message_id)  # the worker may have expanded it since
     room, language = results.allowed_filter(survey, request.args.get("room"), request.args.get("lang"))
     return render_template("surveys/results.html", survey=survey, rates=results.rates(survey),
                            items=results.question_results(survey, room, language),

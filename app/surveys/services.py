@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 
+from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
 from app.families.models import Child, ChildContact, Contact
@@ -15,7 +16,7 @@ from app.messaging import audience_form
 from app.messaging.models import Delivery
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
-from app.surveys.models import (CLOSED, KINDS, OPEN, TEXT_APPROVED, TEXT_REVIEW, Survey, SurveyInvitation,
+from app.surveys.models import (CLOSED, DRAFT, KINDS, OPEN, SCHEDULED, TEXT_APPROVED, TEXT_REVIEW, Survey, SurveyInvitation,
                                 SurveyOption, SurveyQuestion, SurveySection)
 from app.surveys.templates_library import LIBRARY
 from app.surveys.texts import keys_of, set_text
@@ -157,8 +158,50 @@ def _versions(survey: Survey, reminder: bool) -> dict[str, dict]:
     return out
 
 
+def schedule_or_open(survey: Survey, user=None, now: bool = False) -> bool:
+    """The PICO's 'send': with an open date still to come (and not `now`), wait for it and let the
+    scheduler send then; otherwise open and send at once. True when the invitations went out now."""
+    if not now and survey.opens_at is not None and survey.opens_at > utcnow():
+        survey.status = SCHEDULED
+        record(survey.setting_id, "survey.scheduled", survey, actor=user, opens_at=survey.opens_at.isoformat())
+        db.session.commit()
+        return False
+    if survey.opens_at is not None and survey.opens_at > utcnow():
+        survey.opens_at = utcnow()  # 'open now' brings the open date forward
+    open_and_invite(survey, user)
+    return True
+
+
+def unschedule(survey: Survey) -> bool:
+    """Back to draft before the open date (nothing has been sent)."""
+    changed = db.session.execute(update(Survey).where(Survey.id == survey.id, Survey.status == SCHEDULED)
+                                 .values(status=DRAFT).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    db.session.refresh(survey)
+    return changed == 1
+
+
+def open_due() -> int:
+    """Scheduler job: open every scheduled survey whose open date has come and send its invitations.
+    Each survey is claimed atomically (scheduled → open), so its invitations go out at most once."""
+    due = db.session.scalars(select(Survey.id).where(
+        Survey.status == SCHEDULED, or_(Survey.opens_at.is_(None), Survey.opens_at <= utcnow()))
+                             .order_by(Survey.opens_at)).all()
+    opened = 0
+    for survey_id in due:
+        claimed = db.session.execute(update(Survey).where(Survey.id == survey_id, Survey.status == SCHEDULED)
+                                     .values(status=OPEN).execution_options(synchronize_session=False)).rowcount
+        if claimed != 1:
+            db.session.rollback()
+            continue
+        open_and_invite(db.session.get(Survey, survey_id, populate_existing=True))
+        opened += 1
+    return opened
+
+
 def open_and_invite(survey: Survey, user=None) -> int:
-    """Open the survey and send the invitations to its audience; returns the message id."""
+    """Open the survey and send the invitations to its audience now; returns the message id.
+    Reminders count from `sent_at`, the moment the invitations actually went out."""
     now = utcnow()
     survey.status = OPEN
     survey.sent_at = now

@@ -2,6 +2,8 @@
 change and cancellation notices, thank-yous. Each is written in every language, in the parent's words."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, format_time
@@ -15,9 +17,24 @@ from app.messaging.services import create_message, send_now
 from app.workshops import calendar
 from app.workshops.models import Workshop
 
-# A feature that can send an evaluation survey registers a callable(workshop, contact_ids) -> url
-# under this key in app.extensions (the surveys feature, when it exists). None: no survey link.
+# A feature that can send an evaluation survey registers a callable(workshop, contact_ids) -> FollowUp
+# under this key in app.extensions (the surveys feature does). Absent: the thank-you has no survey link.
 FOLLOWUP_SURVEY_KEY = "homelink_workshop_followup_survey"
+
+
+@dataclass
+class FollowUp:
+    """An evaluation to send with the thank-you: each recipient gets their own personal link of
+    `link_purpose` scoped to `scope_id`; `sent(message_id)` is told which message carried them."""
+
+    link_purpose: str
+    scope_id: int
+    sent: Callable[[int], None]
+
+
+def evaluation_available() -> bool:
+    """True when a feature (surveys) can add an evaluation questionnaire to the thank-you."""
+    return FOLLOWUP_SURVEY_KEY in current_app.extensions
 
 
 def when(workshop: Workshop, language: str) -> str:
@@ -54,14 +71,20 @@ def _versions(workshop: Workshop, subject, lines) -> dict[str, dict]:
 
 
 def _send(workshop: Workshop, contact_ids: list[int], versions: dict, *, channels: str = "email",
-          link: bool = True, attach: bool = False, category: str = "workshops") -> int | None:
+          link: bool = True, attach: bool = False, category: str = "workshops",
+          follow_up: FollowUp | None = None) -> int | None:
+    """The message to `contact_ids`: personal links are RSVP links (`link`) or the follow-up's."""
     if not contact_ids:
         return None
+    purpose, scope = ("rsvp", workshop.id) if link else (None, None)
+    if follow_up is not None:
+        purpose, scope = follow_up.link_purpose, follow_up.scope_id
     message = create_message(
         workshop.setting, category=category, channels=channels, audience={"contacts": sorted(contact_ids)},
-        audience_label=workshop.title[:200], versions=versions,
-        link_purpose="rsvp" if link else None, link_scope_id=workshop.id if link else None,
+        audience_label=workshop.title[:200], versions=versions, link_purpose=purpose, link_scope_id=scope,
         attachments=[calendar.attachment(workshop, workshop.default_language)] if attach else None)
+    if follow_up is not None:
+        follow_up.sent(message.id)
     return message.id
 
 
@@ -74,8 +97,8 @@ def start(message_id: int | None) -> None:
         send_now(message_id)
 
 
-def invitation(workshop: Workshop, channels: str) -> int | None:
-    """The invitation to the workshop's audience, each with their own RSVP link."""
+def invitation(workshop: Workshop, channels: str, audience: dict | None = None) -> int | None:
+    """The invitation to the workshop's audience (or to `audience`), each with their own RSVP link."""
     def lines(lang):
         text = workshop.text(lang)
         out = [_("You are invited:"), *_details(workshop, lang), text.description]
@@ -95,15 +118,18 @@ def invitation(workshop: Workshop, channels: str) -> int | None:
                                                title=workshop.text(language).title,
                                                when=when(workshop, language), url=PERSONAL_LINK)
     message = create_message(
-        workshop.setting, category="workshops", channels=channels, audience=workshop.audience,
+        workshop.setting, category="workshops", channels=channels, audience=audience or workshop.audience,
         audience_label=workshop.title[:200], versions=versions, link_purpose="rsvp", link_scope_id=workshop.id)
     return message.id
 
 
-def confirmation(workshop: Workshop, contact_ids: list[int], promoted: bool = False) -> int | None:
-    """'Your place is booked' with the .ics attached (promoted: a place came free from the waiting list)."""
+def confirmation(workshop: Workshop, contact_ids: list[int], promoted: bool = False,
+                 family: bool = False) -> int | None:
+    """'Your place is booked' with the .ics attached (promoted: a place came free from the waiting list;
+    family: told to the other contacts of a family whose answer another contact gave)."""
     def lines(lang):
         first = (_("Good news: a place has come free and it is yours.") if promoted
+                 else _("A place is booked for your family.") if family
                  else _("Thank you. Your place is booked."))
         return [first, *_details(workshop, lang),
                 _("The calendar file attached adds it to your phone or computer's calendar."),
@@ -167,17 +193,18 @@ def cancelled(workshop: Workshop, contact_ids: list[int]) -> int | None:
     return _send(workshop, contact_ids, versions, channels="both", link=False, attach=True)
 
 
-def thanks(workshop: Workshop, contact_ids: list[int]) -> int | None:
-    """Thank-you to those who came; with the evaluation survey's link when a survey feature provides one."""
-    survey = current_app.extensions.get(FOLLOWUP_SURVEY_KEY)
-    survey_url = survey(workshop, contact_ids) if survey else None
+def thanks(workshop: Workshop, contact_ids: list[int], evaluation: bool = False) -> int | None:
+    """Thank-you to those who came; with `evaluation`, each gets their own link to an evaluation
+    questionnaire made by the feature registered under FOLLOWUP_SURVEY_KEY (when there is one)."""
+    hook = current_app.extensions.get(FOLLOWUP_SURVEY_KEY) if evaluation and contact_ids else None
+    follow_up = hook(workshop, contact_ids) if hook else None
 
     def lines(lang):
         out = [_("Thank you for coming to %(title)s.", title=workshop.text(lang).title)]
-        if survey_url:
+        if follow_up:
             out.append(_("Please tell us what you thought, so we can make the next one better: %(url)s",
-                         url=survey_url))
+                         url=PERSONAL_LINK))
         return out
 
     return _send(workshop, contact_ids, _versions(
-        workshop, lambda title: _("Thank you: %(title)s", title=title), lines), link=False)
+        workshop, lambda title: _("Thank you: %(title)s", title=title), lines), link=False, follow_up=follow_up)

@@ -49,10 +49,11 @@ def _audience_choices() -> list[tuple[str, str]]:
     return [("all", _s("All families"))] + [(f"room:{r.id}", r.name) for r in rooms]
 
 
-def _audience(values: list[str]) -> dict:
-    if "all" in values:
-        return {"all": True}
-    return {"rooms": [int(v.split(":")[1]) for v in values if v.startswith("room:")]}
+def _audience(values: list[str], contacts: list[int] | None = None) -> dict:
+    """The form's choice; parents invited one by one (interest sign-ups) stay invited."""
+    chosen: dict = {"all": True} if "all" in values else {
+        "rooms": [int(v.split(":")[1]) for v in values if v.startswith("room:")]}
+    return {**chosen, "contacts": contacts} if contacts else chosen
 
 
 @bp.get("/workshops")
@@ -87,8 +88,9 @@ def edit(workshop_id: int | None = None):
     if form.validate_on_submit():
         starts = datetime.combine(form.day.data, form.start.data, zone)
         fields = {"kind": form.kind.data, "starts_at": starts, "ends_at": datetime.combine(form.day.data, form.end.data, zone),
-                  "venue": form.venue.data.strip(), "access_notes": form.access_notes.data.strip(),
-                  "capacity": form.capacity.data, "creche": form.creche.data, "audience": _audience(form.audience.data),
+                  "venue": (form.venue.data or "").strip(), "access_notes": (form.access_notes.data or "").strip(),
+                  "capacity": form.capacity.data, "creche": form.creche.data,
+                  "audience": _audience(form.audience.data, workshop.audience.get("contacts") if workshop else None),
                   "rsvp_mode": form.rsvp_mode.data, "reminder_hours": form.reminder_hours.data,
                   "rsvp_deadline": datetime.combine(form.deadline.data, time(23, 59), zone) if form.deadline.data else None}
         texts = {"en": (form.title.data.strip(), form.description.data.strip())}
@@ -116,7 +118,8 @@ def show(workshop_id: int):
     return render_template("workshops/show.html", workshop=workshop, contacts=contacts,
                            invite_form=InviteForm(), cancel_form=CancelForm(),
                            places_left=services.places_left(workshop), family_names=services.family_names,
-                           when=notices.when(workshop, "en"))
+                           when=notices.when(workshop, "en"), evaluation=notices.evaluation_available(),
+                           interested=services.interested(workshop) if workshop.status != CANCELLED else [])
 
 
 @bp.post("/workshops/<int:workshop_id>/invite")
@@ -129,6 +132,21 @@ def invite(workshop_id: int):
         flash(_s("The invitations were not sent."), "error")
         return redirect(url_for("workshops.show", workshop_id=workshop.id))
     message_id = services.send_invitations(workshop, form.channels.data, actor=current_user)
+    notices.start(message_id)
+    flash(_s("The invitations are on their way."), "success")
+    return redirect(url_for("messaging.delivery_report", message_id=message_id))
+
+
+@bp.post("/workshops/<int:workshop_id>/interested")
+@role_required(*STAFF)
+def invite_interested(workshop_id: int):
+    """Invite the parents who asked to hear about a course like this one."""
+    workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    chosen = {int(v) for v in request.form.getlist("signup") if v.isdigit()}
+    message_id = services.invite_interested(workshop, chosen, actor=current_user) if CancelForm().validate_on_submit() else None
+    if message_id is None:
+        flash(_s("Choose at least one parent who asked for a course."), "error")
+        return redirect(url_for("workshops.show", workshop_id=workshop.id))
     notices.start(message_id)
     flash(_s("The invitations are on their way."), "success")
     return redirect(url_for("messaging.delivery_report", message_id=message_id))
@@ -164,7 +182,8 @@ def thanks(workshop_id: int):
     """Send the thank-you to those who came."""
     workshop = owned_or_404(db.session.get(Workshop, workshop_id))
     if CancelForm().validate_on_submit():
-        notices.start(services.send_thanks(workshop, actor=current_user))
+        notices.start(services.send_thanks(workshop, actor=current_user,
+                                           evaluation=request.form.get("evaluation") == "y"))
         flash(_s("Thank-you sent to those who came."), "success")
     return redirect(url_for("workshops.show", workshop_id=workshop.id))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
-from app.families.models import Child, Contact
+from app.families.models import Child, ChildContact, Contact
 from app.workshops import notices
 from app.workshops.models import (CANCELLED, CONFIRMED, DECLINED, MAYBE, NO, OPEN, PER_FAMILY, WAITING, YES, Rsvp,
                                   Workshop, WorkshopText)
@@ -143,6 +143,8 @@ def answer(workshop: Workshop, contact: Contact, data: RsvpData) -> tuple[Rsvp, 
             if not was_confirmed:
                 db.session.flush()
                 messages.append(notices.confirmation(workshop, [contact.id]))
+                others = [i for i in with_family(workshop, [contact.id]) if i != contact.id]
+                messages.append(notices.confirmation(workshop, others, family=True))
                 rsvp.confirmation_sequence = workshop.sequence
         else:
             newly_waiting = rsvp.place != WAITING or rsvp.waiting_since is None
@@ -151,7 +153,7 @@ def answer(workshop: Workshop, contact: Contact, data: RsvpData) -> tuple[Rsvp, 
             rsvp.place = WAITING
             if newly_waiting:
                 db.session.flush()
-                messages.append(notices.waiting(workshop, [contact.id]))
+                messages.append(notices.waiting(workshop, with_family(workshop, [contact.id])))
     db.session.flush()
     record(workshop.setting_id, "workshop.rsvp", workshop, answer=data.answer, place=rsvp.place,
            contact_id=contact.id, adults=rsvp.adults)
@@ -175,7 +177,7 @@ def promote(workshop: Workshop) -> list[int]:
     if not promoted:
         return []
     record(workshop.setting_id, "workshop.promoted", workshop, contacts=promoted)
-    return [m for m in (notices.confirmation(workshop, promoted, promoted=True),) if m]
+    return [m for m in (notices.confirmation(workshop, with_family(workshop, promoted), promoted=True),) if m]
 
 
 def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fields: dict, actor=None) -> list[int]:
@@ -211,9 +213,26 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
 
 
 def attendee_ids(workshop: Workshop, include_waiting: bool = False) -> list[int]:
-    """Contacts who said yes or maybe and hold a place (and those waiting, if asked)."""
+    """Contacts who said yes or maybe and hold a place (and those waiting, if asked); with per-family
+    answers, the other contacts of those families too (see with_family)."""
     places = (CONFIRMED, WAITING) if include_waiting else (CONFIRMED,)
-    return sorted({r.contact_id for r in workshop.rsvps if r.answer in (YES, MAYBE) and r.place in places})
+    return with_family(workshop, [r.contact_id for r in workshop.rsvps
+                                  if r.answer in (YES, MAYBE) and r.place in places])
+
+
+def with_family(workshop: Workshop, contact_ids: list[int]) -> list[int]:
+    """The contacts, plus (per-family answers) every other contact whose answer is the same family's
+    and who is invited: never a restricted contact. The messaging core still drops opt-outs."""
+    ids = set(contact_ids)
+    if workshop.rsvp_mode != PER_FAMILY or not ids:
+        return sorted(ids)
+    parties = {family_key(c) for c in contacts_by_id(sorted(ids)).values()}
+    child_ids = [int(p[1:]) for p in parties if p.startswith("f")]
+    if child_ids:
+        kin = db.session.scalars(select(Contact).join(ChildContact, ChildContact.contact_id == Contact.id).where(
+            ChildContact.child_id.in_(child_ids), Contact.restricted.is_(False)).distinct())
+        ids |= {c.id for c in kin if family_key(c) in parties and invited(workshop, c)}
+    return sorted(ids)
 
 
 def cancel(workshop: Workshop, actor=None) -> int | None:
@@ -236,6 +255,32 @@ def send_invitations(workshop: Workshop, channels: str, actor=None) -> int:
     return message_id
 
 
+def interested(workshop: Workshop) -> list:
+    """Interest sign-ups ('tell me when there is a course on …') of parents not yet invited to it."""
+    from app.involvement.models import InterestSignup
+
+    signups = db.session.scalars(select(InterestSignup).where(InterestSignup.setting_id == workshop.setting_id)
+                                 .order_by(InterestSignup.topic, InterestSignup.id)).all()
+    return [s for s in signups if not invited(workshop, s.contact) and not s.contact.restricted]
+
+
+def invite_interested(workshop: Workshop, signup_ids: set[int], channels: str = "both",
+                      actor=None) -> int | None:
+    """Tell parents who asked for a course like this: they join the workshop's audience and get the
+    invitation with their own RSVP link (those already invited get nothing twice)."""
+    contact_ids = sorted({s.contact_id for s in interested(workshop) if s.id in signup_ids})
+    if not contact_ids or workshop.status == CANCELLED:
+        return None
+    workshop.audience = {**workshop.audience,
+                         "contacts": sorted(set(workshop.audience.get("contacts") or []) | set(contact_ids))}
+    message_id = notices.invitation(workshop, channels, audience={"contacts": contact_ids})
+    workshop.invited_at = workshop.invited_at or utcnow()
+    db.session.flush()
+    record(workshop.setting_id, "workshop.invited", workshop, actor=actor, message_id=message_id,
+           interested=len(contact_ids))
+    return message_id
+
+
 def mark_register(workshop: Workshop, attended_ids: set[int], actor=None) -> None:
     """Record who came (RSVP ids ticked on the register)."""
     for rsvp in workshop.rsvps:
@@ -244,15 +289,16 @@ def mark_register(workshop: Workshop, attended_ids: set[int], actor=None) -> Non
     record(workshop.setting_id, "workshop.register", workshop, actor=actor, attended=len(attended_ids))
 
 
-def send_thanks(workshop: Workshop, actor=None) -> int | None:
-    """Thank those who came (once)."""
+def send_thanks(workshop: Workshop, actor=None, evaluation: bool = False) -> int | None:
+    """Thank those who came (once), optionally with a personal link to an evaluation questionnaire."""
     if workshop.thanks_sent_at:
         return None
     came = sorted({r.contact_id for r in workshop.rsvps if r.attended})
-    message_id = notices.thanks(workshop, came)
+    message_id = notices.thanks(workshop, came, evaluation=evaluation)
     workshop.thanks_sent_at = utcnow()
     db.session.flush()
-    record(workshop.setting_id, "workshop.thanks", workshop, actor=actor, contacts=len(came))
+    record(workshop.setting_id, "workshop.thanks", workshop, actor=actor, contacts=len(came),
+           evaluation=evaluation)
     return message_id
 
 

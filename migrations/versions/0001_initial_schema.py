@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:10:42.386817
+Create Date: 2026-11-23 01:13:50.768726
 
 """
 from alembic import op
@@ -134,30 +134,6 @@ def upgrade():
     with op.batch_alter_table('sms_opt_out', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sms_opt_out_setting_id'), ['setting_id'], unique=False)
 
-    op.create_table('survey',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('intro', sa.Text(), nullable=False),
-    sa.Column('mode', sa.String(length=12), nullable=False),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('opens_at', sa.DateTime(), nullable=True),
-    sa.Column('closes_at', sa.DateTime(), nullable=True),
-    sa.Column('reminder_days', sa.String(length=40), nullable=False),
-    sa.Column('channels', sa.String(length=12), nullable=False),
-    sa.Column('audience', sa.JSON(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.Column('message_id', sa.Integer(), nullable=True),
-    sa.Column('public_key', sa.String(length=40), nullable=True),
-    sa.Column('setting_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_survey_setting_id_setting'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey')),
-    sa.UniqueConstraint('public_key', name=op.f('uq_survey_public_key'))
-    )
-    with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_setting_id'), ['setting_id'], unique=False)
-
     op.create_table('workshop',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -204,30 +180,32 @@ def upgrade():
     with op.batch_alter_table('poll', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_poll_setting_id'), ['setting_id'], unique=False)
 
-    op.create_table('survey_section',
+    op.create_table('survey',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('survey_id', sa.Integer(), nullable=False),
-    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_section_survey_id_survey'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_section'))
+    sa.Column('intro', sa.Text(), nullable=False),
+    sa.Column('mode', sa.String(length=12), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('opens_at', sa.DateTime(), nullable=True),
+    sa.Column('closes_at', sa.DateTime(), nullable=True),
+    sa.Column('reminder_days', sa.String(length=40), nullable=False),
+    sa.Column('channels', sa.String(length=12), nullable=False),
+    sa.Column('audience', sa.JSON(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('public_key', sa.String(length=40), nullable=True),
+    sa.Column('workshop_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_survey_setting_id_setting'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_survey_workshop_id_workshop'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey')),
+    sa.UniqueConstraint('public_key', name=op.f('uq_survey_public_key'))
     )
-    with op.batch_alter_table('survey_section', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_section_survey_id'), ['survey_id'], unique=False)
-
-    op.create_table('survey_text',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('survey_id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=40), nullable=False),
-    sa.Column('language', sa.String(length=8), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('status', sa.String(length=14), nullable=False),
-    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_text_survey_id_survey'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_text')),
-    sa.UniqueConstraint('survey_id', 'key', 'language', name='uq_survey_text')
-    )
-    with op.batch_alter_table('survey_text', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_text_survey_id'), ['survey_id'], unique=False)
+    with op.batch_alter_table('survey', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_workshop_id'), ['workshop_id'], unique=False)
 
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -425,28 +403,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_recovery_code_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recovery_code_user_id'), ['user_id'], unique=False)
 
-    op.create_table('survey_question',
+    op.create_table('survey_section',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('survey_id', sa.Integer(), nullable=False),
-    sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=12), nullable=False),
-    sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('required', sa.Boolean(), nullable=False),
-    sa.Column('low_label', sa.String(length=80), nullable=False),
-    sa.Column('high_label', sa.String(length=80), nullable=False),
-    sa.Column('min_value', sa.Float(), nullable=True),
-    sa.Column('max_value', sa.Float(), nullable=True),
-    sa.Column('show_if_question_id', sa.Integer(), nullable=True),
-    sa.Column('show_if_value', sa.String(length=40), nullable=True),
-    sa.ForeignKeyConstraint(['section_id'], ['survey_section.id'], name=op.f('fk_survey_question_section_id_survey_section'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['show_if_question_id'], ['survey_question.id'], name=op.f('fk_survey_question_show_if_question_id_survey_question'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_question_survey_id_survey'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_question'))
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_section_survey_id_survey'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_section'))
     )
-    with op.batch_alter_table('survey_question', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_question_section_id'), ['section_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_question_survey_id'), ['survey_id'], unique=False)
+    with op.batch_alter_table('survey_section', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_section_survey_id'), ['survey_id'], unique=False)
+
+    op.create_table('survey_text',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=14), nullable=False),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_text_survey_id_survey'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_text')),
+    sa.UniqueConstraint('survey_id', 'key', 'language', name='uq_survey_text')
+    )
+    with op.batch_alter_table('survey_text', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_text_survey_id'), ['survey_id'], unique=False)
 
     op.create_table('alert',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -809,16 +789,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_survey_invitation_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_invitation_survey_id'), ['survey_id'], unique=False)
 
-    op.create_table('survey_option',
+    op.create_table('survey_question',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('survey_id', sa.Integer(), nullable=False),
+    sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
-    sa.Column('text', sa.String(length=300), nullable=False),
-    sa.ForeignKeyConstraint(['question_id'], ['survey_question.id'], name=op.f('fk_survey_option_question_id_survey_question'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_option'))
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('required', sa.Boolean(), nullable=False),
+    sa.Column('low_label', sa.String(length=80), nullable=False),
+    sa.Column('high_label', sa.String(length=80), nullable=False),
+    sa.Column('min_value', sa.Float(), nullable=True),
+    sa.Column('max_value', sa.Float(), nullable=True),
+    sa.Column('show_if_question_id', sa.Integer(), nullable=True),
+    sa.Column('show_if_value', sa.String(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['section_id'], ['survey_section.id'], name=op.f('fk_survey_question_section_id_survey_section'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['show_if_question_id'], ['survey_question.id'], name=op.f('fk_survey_question_show_if_question_id_survey_question'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['survey_id'], ['survey.id'], name=op.f('fk_survey_question_survey_id_survey'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_question'))
     )
-    with op.batch_alter_table('survey_option', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_option_question_id'), ['question_id'], unique=False)
+    with op.batch_alter_table('survey_question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_question_section_id'), ['section_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_question_survey_id'), ['survey_id'], unique=False)
 
     op.create_table('survey_response',
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -1036,21 +1028,16 @@ def upgrade():
     with op.batch_alter_table('issue_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_issue_version_issue_id'), ['issue_id'], unique=False)
 
-    op.create_table('survey_answer',
-    sa.Column('id', sa.String(length=32), nullable=False),
-    sa.Column('response_id', sa.String(length=32), nullable=False),
+    op.create_table('survey_option',
+    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
-    sa.Column('option_id', sa.Integer(), nullable=True),
-    sa.Column('value', sa.Text(), nullable=True),
-    sa.ForeignKeyConstraint(['option_id'], ['survey_option.id'], name=op.f('fk_survey_answer_option_id_survey_option'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['question_id'], ['survey_question.id'], name=op.f('fk_survey_answer_question_id_survey_question'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['response_id'], ['survey_response.id'], name=op.f('fk_survey_answer_response_id_survey_response'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answer')),
-    sqlite_with_rowid=False
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('text', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['question_id'], ['survey_question.id'], name=op.f('fk_survey_option_question_id_survey_question'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_option'))
     )
-    with op.batch_alter_table('survey_answer', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_survey_answer_question_id'), ['question_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_survey_answer_response_id'), ['response_id'], unique=False)
+    with op.batch_alter_table('survey_option', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_option_question_id'), ['question_id'], unique=False)
 
     op.create_table('upload',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1085,6 +1072,22 @@ def upgrade():
     )
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_activity_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('survey_answer',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('response_id', sa.String(length=32), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('option_id', sa.Integer(), nullable=True),
+    sa.Column('value', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['option_id'], ['survey_option.id'], name=op.f('fk_survey_answer_option_id_survey_option'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['question_id'], ['survey_question.id'], name=op.f('fk_survey_answer_question_id_survey_question'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['response_id'], ['survey_response.id'], name=op.f('fk_survey_answer_response_id_survey_response'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_survey_answer')),
+    sqlite_with_rowid=False
+    )
+    with op.batch_alter_table('survey_answer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_answer_question_id'), ['question_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_answer_response_id'), ['response_id'], unique=False)
 
     op.create_table('activity_try',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1141,6 +1144,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_activity_try_activity_id'))
 
     op.drop_table('activity_try')
+    with op.batch_alter_table('survey_answer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_answer_response_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_answer_question_id'))
+
+    op.drop_table('survey_answer')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_activity_setting_id'))
 
@@ -1150,11 +1158,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_upload_issue_id'))
 
     op.drop_table('upload')
-    with op.batch_alter_table('survey_answer', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_answer_response_id'))
-        batch_op.drop_index(batch_op.f('ix_survey_answer_question_id'))
+    with op.batch_alter_table('survey_option', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_option_question_id'))
 
-    op.drop_table('survey_answer')
+    op.drop_table('survey_option')
     with op.batch_alter_table('issue_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issue_version_issue_id'))
 
@@ -1215,10 +1222,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_response_survey_id'))
 
     op.drop_table('survey_response')
-    with op.batch_alter_table('survey_option', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_option_question_id'))
+    with op.batch_alter_table('survey_question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_question_survey_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_question_section_id'))
 
-    op.drop_table('survey_option')
+    op.drop_table('survey_question')
     with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_invitation_survey_id'))
         batch_op.drop_index(batch_op.f('ix_survey_invitation_setting_id'))
@@ -1314,11 +1322,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_alert_child_id'))
 
     op.drop_table('alert')
-    with op.batch_alter_table('survey_question', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_question_survey_id'))
-        batch_op.drop_index(batch_op.f('ix_survey_question_section_id'))
+    with op.batch_alter_table('survey_text', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_text_survey_id'))
 
-    op.drop_table('survey_question')
+    op.drop_table('survey_text')
+    with op.batch_alter_table('survey_section', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_section_survey_id'))
+
+    op.drop_table('survey_section')
     with op.batch_alter_table('recovery_code', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recovery_code_user_id'))
         batch_op.drop_index(batch_op.f('ix_recovery_code_setting_id'))
@@ -1370,14 +1381,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_setting_id'))
 
     op.drop_table('user')
-    with op.batch_alter_table('survey_text', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_text_survey_id'))
+    with op.batch_alter_table('survey', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_workshop_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_setting_id'))
 
-    op.drop_table('survey_text')
-    with op.batch_alter_table('survey_section', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_section_survey_id'))
-
-    op.drop_table('survey_section')
+    op.drop_table('survey')
     with op.batch_alter_table('poll', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_poll_setting_id'))
 
@@ -1386,10 +1394,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workshop_setting_id'))
 
     op.drop_table('workshop')
-    with op.batch_alter_table('survey', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_survey_setting_id'))
-
-    op.drop_table('survey')
     with op.batch_alter_table('sms_opt_out', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_sms_opt_out_setting_id'))
 

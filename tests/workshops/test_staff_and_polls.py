@@ -76,7 +76,7 @@ def test_register_and_thank_those_who_came(client, make, login_as, workshop_of):
     assert len([m for m in db.session.scalars(select(Message)) if m.version("en").subject.startswith("Thank")]) == 1
 
 
-def test_thank_you_carries_a_survey_link_when_a_survey_feature_provides_one(app, make, workshop_of):
+def test_thank_you_has_no_survey_line_without_a_follow_up_feature(app, make, workshop_of):
     from app.workshops.notices import FOLLOWUP_SURVEY_KEY
 
     setting = make.setting()
@@ -84,12 +84,12 @@ def test_thank_you_carries_a_survey_link_when_a_survey_feature_provides_one(app,
     workshop = workshop_of(setting)
     services.answer(workshop, parent, services.RsvpData(answer="yes"))
     services.mark_register(workshop, {workshop.rsvps[0].id})
-    app.extensions[FOLLOWUP_SURVEY_KEY] = lambda w, ids: f"https://example.org/survey/{w.id}"
+    hook = app.extensions.pop(FOLLOWUP_SURVEY_KEY)
     try:
-        message = db.session.get(Message, services.send_thanks(workshop))
+        message = db.session.get(Message, services.send_thanks(workshop, evaluation=True))
     finally:
-        del app.extensions[FOLLOWUP_SURVEY_KEY]
-    assert f"https://example.org/survey/{workshop.id}" in message.version("en").body_text
+        app.extensions[FOLLOWUP_SURVEY_KEY] = hook
+    assert "tell us what you thought" not in message.version("en").body_text and message.link_purpose is None
 
 
 def _poll(setting, audience=None):
