@@ -243,6 +243,7 @@ ROWS = [
     R("GET",   "/surveys/<int:survey_id>/translate/<language>",             LOGIN, LOGIN,   200,   200,   403,   403,   404),  # surveys.translate
     R("POST",  "/surveys/<int:survey_id>/translate/<language>",             LOGIN, LOGIN,   302,   302,   403,   403,   404),  # surveys.translate
     R("POST",  "/surveys/new",                                              LOGIN, LOGIN,   302,   302,   403,   403,   302),  # surveys.new
+    R("POST",  "/surveys/<int:survey_id>/unschedule",                       LOGIN, LOGIN,   302,   302,   403,   403,   404),  # surveys.unschedule
     R("GET",   "/unsubscribe/<token>",                                        200,   200,   200,   200,   200,   200,   200),  # webhooks.unsubscribe
     R("POST",  "/unsubscribe/<token>",                                        200,   200,   200,   200,   200,   200,   200),  # webhooks.unsubscribe
     R("POST",  "/webhooks/twilio/inbound",                                    403,   403,   403,   403,   403,   403,   403),  # webhooks.twilio_inbound
@@ -257,6 +258,7 @@ ROWS = [
     R("POST",  "/workshops/<int:workshop_id>/thanks",                       LOGIN, LOGIN,   302,   302,   403,   403,   404),  # workshops.thanks
     R("GET",   "/workshops/new",                                            LOGIN, LOGIN,   200,   200,   403,   403,   200),  # workshops.edit
     R("POST",  "/workshops/new",                                            LOGIN, LOGIN,   200,   200,   403,   403,   200),  # workshops.edit
+    R("POST",  "/workshops/<int:workshop_id>/interested",                   LOGIN, LOGIN,   302,   302,   403,   403,   404),  # workshops.invite_interested
 ]
 # fmt: on
 ROUTES = dict(ROWS)
