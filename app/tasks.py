@@ -68,6 +68,7 @@ def job_context():
 def register_tasks() -> None:
     """Import every module that defines tasks, so the consumer knows them."""
     from app.messaging import dispatch  # noqa: F401
+    from app.privacy import export  # noqa: F401
 
 
 def run_worker(workers: int = 2, worker_type: str = "thread") -> None:

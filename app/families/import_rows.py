@@ -116,7 +116,7 @@ def _parse(name: str, raw: str, ctx: ImportContext, row: CheckedRow) -> Any:
         return parse_channels(raw)
     if name == "priority":
         return parse_priority(raw)
-    return parse_bool(raw)  # parental_responsibility, authorised_to_collect
+    return parse_bool(raw)  # parental_responsibility, authorised_to_collect, promotional_consent
 
 
 def check_row(line: int, cells: list[str], mapping: list[str], ctx: ImportContext) -> CheckedRow:
