@@ -167,9 +167,9 @@ def save_contact(setting: Setting, form: ContactForm, contact: Contact | None = 
             add_link(contact, child, {"relationship_label": _s("Parent"), "priority": priority})
     else:
         changed = _apply(contact, values)
+        changed += [f"consent_{name}" for name in set_consents(contact, consents, HOW_STAFF)]
         if changed:
             record(setting.id, "contact.changed", contact, fields=changed)
-        set_consents(contact, consents, HOW_STAFF)
     db.session.flush()
     return contact
 
