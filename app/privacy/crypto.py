@@ -16,6 +16,7 @@ from sqlalchemy.types import TypeDecorator
 
 TOKEN_PREFIX = "gAAAAA"  # every Fernet token starts so (version byte 0x80 + a 64-bit timestamp)
 _cache: dict[str, MultiFernet] = {}
+_FROM_CONFIG = object()
 
 
 class EncryptionKeyError(RuntimeError):
@@ -27,9 +28,9 @@ def keys_from(value: str | None) -> list[str]:
     return [k.strip() for k in (value or "").split(",") if k.strip()]
 
 
-def fernet(keys: str | None = None) -> MultiFernet:
-    """The MultiFernet for the configured keys (built once per key list)."""
-    value = keys if keys is not None else current_app.config.get("DATA_ENCRYPTION_KEYS")
+def fernet(keys=_FROM_CONFIG) -> MultiFernet:
+    """The MultiFernet for `keys` (default: the configured keys), built once per key list."""
+    value = current_app.config.get("DATA_ENCRYPTION_KEYS") if keys is _FROM_CONFIG else keys
     if value not in _cache:
         found = keys_from(value)
         if not found:
