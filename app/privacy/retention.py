@@ -148,15 +148,16 @@ def _remove_exports(setting_id: int, before: datetime) -> int:
     return n
 
 
+# In this order, so each kind counts its own records (a family's erasure finds its old feedback gone already).
 KINDS = (
     Kind("delivery_content", _sl("Content of messages sent, addresses used, texts received"),
          "RETAIN_DELIVERY_CONTENT_MONTHS", "months", _count_content, _remove_content),
-    Kind("left_families", _sl("Families whose children have all left (erased, figures kept)"),
-         "RETAIN_LEFT_FAMILIES_YEARS", "years", _count_families, _remove_families),
     Kind("complaints", _sl("Closed complaint records (the regulator requires at least three years)"),
          "RETAIN_COMPLAINTS_YEARS", "years", _count_feedback(True), _remove_feedback(True)),
     Kind("feedback", _sl("Other feedback (compliments, suggestions, comments, concerns)"),
          "RETAIN_FEEDBACK_YEARS", "years", _count_feedback(False), _remove_feedback(False)),
+    Kind("left_families", _sl("Families whose children have all left (erased, figures kept)"),
+         "RETAIN_LEFT_FAMILIES_YEARS", "years", _count_families, _remove_families),
     Kind("exports", _sl("Subject access exports waiting to be downloaded"),
          "RETAIN_EXPORTS_DAYS", "days", _count_exports, _remove_exports),
 )
