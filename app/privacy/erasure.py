@@ -24,7 +24,8 @@ from app.families.models import Child, ChildContact, Contact
 from app.feedback.models import ComplaintStep, FeedbackItem, FeedbackReply
 from app.involvement.models import SkillOffer
 from app.lists.models import SavedListMember
-from app.messaging.models import (ContactProblem, Delivery, DevOutboxItem, InboundSms, Message, MessageVersion,
+from app.messaging import outbox
+from app.messaging.models import (QUEUED, SUPPRESSED, ContactProblem, Delivery, DevOutboxItem, InboundSms, Message, MessageVersion,
                                   SmsOptOut, Unsubscribe)
 from app.parents.models import LinkToken
 from app.activities.models import ActivityTry
@@ -178,6 +179,8 @@ def erase(subject: Subject, actor=None) -> dict[str, int]:
     _core(delete(DevOutboxItem).where(or_(DevOutboxItem.delivery_id.in_(deliveries),
                                           DevOutboxItem.to.in_(addresses))))
     counts["messages_scrubbed"] = _scrub_messages(subject)
+    _core(update(Delivery).where(Delivery.contact_id.in_(C), Delivery.status == QUEUED).values(
+        status=SUPPRESSED, reason=outbox.ERASED, finished_at=now))  # not yet sent: never will be
     _core(update(Delivery).where(Delivery.contact_id.in_(C)).values(address=None, error=None))
     _core(update(InboundSms).where(or_(InboundSms.contact_id.in_(C), InboundSms.from_number.in_(mobiles)))
           .values(from_number="", body=REDACTED))

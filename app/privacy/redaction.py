@@ -16,7 +16,7 @@ PHONE = re.compile(r"(?<![\w/])(?:(?:\+|%2B|00)\d(?:[ ()-]?\d){8,14}|\(?0\d(?:[ 
 TOKEN_PATH = re.compile(r"(/(?:l|unsubscribe|s|r)/)[A-Za-z0-9_\-.~%]{12,}")
 TOKEN_PARAM = re.compile(r"((?:token|key|signature|sig)=)[^&\s'\"]+", re.I)
 # Message bodies as the twilio client and form dumps show them.
-BODY = re.compile(r"""((?:['"]?Body['"]?\s*[:=]\s*)|(?:body_text|body_html|sms_text)\s*[:=]\s*)(['"]?)(.*?)(\2)(?=[,&}\n]|$)""",
+BODY = re.compile(r"""((?:['"]?Body['"]?|body_text|body_html|sms_text)\s*[:=]\s*)(['"]?)(.*?)(\2)(?=[,&}\n]|$)""",
                   re.S)
 MASK = "***"
 _installed = False

@@ -45,8 +45,8 @@ def for_family(child: Child) -> Subject:
         frontier_children = found - children
         children |= found
     # Only records of the child's own setting (links never cross settings, but be sure).
-    contacts = set(db.session.scalars(select(Contact.id).where(Contact.id.in_(contacts),
-                                                               Contact.setting_id == child.setting_id))) if contacts else set()
+    contacts = set(db.session.scalars(select(Contact.id).where(
+        Contact.id.in_(contacts), Contact.setting_id == child.setting_id))) if contacts else set()
     children = set(db.session.scalars(select(Child.id).where(Child.id.in_(children),
                                                              Child.setting_id == child.setting_id)))
     return Subject(FAMILY, child.id, child.setting_id, contacts, children)

@@ -141,3 +141,23 @@ def test_a_re_import_of_an_opted_out_address_does_not_resume_messaging(client, l
 
     assert reasons("newsletter") == {"email": "previous_opt_out", "sms": "previous_opt_out"}
     assert reasons("workshops") == {"email": None, "sms": "previous_opt_out"}  # STOP covers every text
+
+
+def test_messages_still_queued_for_her_are_suppressed_not_sent(client, login_as, make, frozen_clock):
+    from app.messaging import outbox
+    from app.messaging.models import Delivery
+    from app.messaging.services import create_message
+
+    setting = make.setting()
+    manager = make.user(setting)
+    child = make.child(setting)
+    parent = make.contact(setting, children=[child])
+    msg = create_message(setting, category="newsletter", channels="email", audience={"all": True},
+                         versions={"en": {"subject": "s", "body_text": "b"}})
+    outbox.expand(msg)
+    db.session.commit()
+    staff = login_as(manager)
+    assert staff.post(f"/privacy/contact/{parent.id}/erase", data={"confirm": "ERASE"}).status_code == 302
+    row = db.session.scalars(select(Delivery).where(Delivery.message_id == msg.id)).one()
+    assert (row.status, row.reason, row.address) == ("suppressed", "erased", None)
+    assert db.session.get(Contact, parent.id).links == []  # the child stays; she is no longer linked
