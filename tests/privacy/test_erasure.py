@@ -7,7 +7,7 @@ from sqlalchemy.types import TypeDecorator
 
 from app.extensions import db
 from app.families.models import Contact
-from conftest import CHILD_FIRST, EMAIL, MOBILE, NAME_FIRST, NAME_LAST, seed
+from tests.privacy.privacy_seed import CHILD_FIRST, EMAIL, MOBILE, NAME_FIRST, NAME_LAST, seed
 
 NEEDLES = (NAME_FIRST, NAME_LAST, CHILD_FIRST, EMAIL, MOBILE, MOBILE[3:], "07700 900777", "MIS-P-77")
 

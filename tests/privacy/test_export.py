@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.privacy.inventory import EXCLUDED, EXPORTED
-from conftest import EMAIL, NAME_FIRST
+from tests.privacy.privacy_seed import EMAIL, NAME_FIRST
 
 
 def _references_people(table) -> bool:
