@@ -199,6 +199,8 @@ def hashed_opt_outs(message: Message, rows: list, region: str) -> set[tuple[str,
     from app.privacy.crypto import address_digest
     from app.privacy.models import ALL_CATEGORIES, OptOutHash
 
+    if db.session.scalar(select(OptOutHash.id).where(OptOutHash.setting_id == message.setting_id).limit(1)) is None:
+        return set()  # no erasure has kept a hash in this setting: nothing to compute
     by_digest: dict[tuple[str, str], str] = {}
     for r in rows:
         for channel, raw in (("email", r.email), ("sms", r.mobile)):
