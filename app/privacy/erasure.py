@@ -91,12 +91,13 @@ def _drop_stop_rows(subject: Subject, mobiles: set[str]) -> None:
         _core(delete(SmsOptOut).where(SmsOptOut.setting_id == subject.setting_id, SmsOptOut.mobile.in_(gone)))
 
 
-def _scrub_messages(subject: Subject) -> int:
-    """Messages sent only to the subject (replies, personal notices): their text and label are removed."""
+def _scrub_messages(subject: Subject) -> set[int]:
+    """Messages sent only to the subject (replies, personal notices): their text and label are removed.
+    Returns their ids."""
     C = subject.contact_ids
     ids = set(db.session.scalars(select(Delivery.message_id).where(Delivery.contact_id.in_(C))))
     if not ids:
-        return 0
+        return set()
     shared = set(db.session.scalars(select(Delivery.message_id).where(
         Delivery.message_id.in_(ids), or_(Delivery.contact_id.not_in(C), Delivery.user_id.is_not(None)))))
     own = ids - shared
@@ -104,7 +105,7 @@ def _scrub_messages(subject: Subject) -> int:
         _core(update(MessageVersion).where(MessageVersion.message_id.in_(own)).values(
             subject=REDACTED, body_text=REDACTED, body_html=None, sms_text=None))
         _core(update(Message).where(Message.id.in_(own)).values(audience_label=REDACTED, attachments=None))
-    return len(own)
+    return own
 
 
 def _complaint_kept(item: FeedbackItem, now) -> bool:
@@ -134,13 +135,15 @@ def _feedback(subject: Subject, now) -> tuple[int, int]:
     return len(gone), len(kept)
 
 
-def _redact_audit(subject: Subject) -> None:
-    """Audit entries about the subject keep who/what/when; their detail values are removed. (The log is
-    append-only in the app; erasure is the one exception, and only for the detail.)"""
+def _redact_audit(subject: Subject, messages: set[int]) -> None:
+    """Audit entries about the subject (and about messages sent only to them, whose detail names them)
+    keep who/what/when; their detail values are removed. (The log is append-only in the app; erasure is
+    the one exception, and only for the detail.)"""
     about = or_(
         (AuditEntry.object_type == "contact") & AuditEntry.object_id.in_(subject.contact_ids),
         (AuditEntry.object_type == "child") & AuditEntry.object_id.in_(subject.child_ids) if subject.kind == FAMILY
-        else false())
+        else false(),
+        (AuditEntry.object_type == "message") & AuditEntry.object_id.in_(messages))
     for entry_id, detail in db.session.execute(select(AuditEntry.id, AuditEntry.detail).where(
             AuditEntry.setting_id == subject.setting_id, about)).all():
         redacted = {key: REDACTED for key in (detail or {})}
@@ -178,7 +181,8 @@ def erase(subject: Subject, actor=None) -> dict[str, int]:
     deliveries = select(Delivery.id).where(Delivery.contact_id.in_(C))
     _core(delete(DevOutboxItem).where(or_(DevOutboxItem.delivery_id.in_(deliveries),
                                           DevOutboxItem.to.in_(addresses))))
-    counts["messages_scrubbed"] = _scrub_messages(subject)
+    own_messages = _scrub_messages(subject)
+    counts["messages_scrubbed"] = len(own_messages)
     _core(update(Delivery).where(Delivery.contact_id.in_(C), Delivery.status == QUEUED).values(
         status=SUPPRESSED, reason=outbox.ERASED, finished_at=now))  # not yet sent: never will be
     _core(update(Delivery).where(Delivery.contact_id.in_(C)).values(address=None, error=None))
@@ -204,7 +208,7 @@ def erase(subject: Subject, actor=None) -> dict[str, int]:
         _core(update(Child).where(Child.id.in_(K)).values(first_name=ERASED_NAME, last_name="",
                                                           date_of_birth=None, external_id=None))
     _core(delete(ChildContact).where(ChildContact.contact_id.in_(C), ChildContact.child_id.not_in(K)))
-    _redact_audit(subject)
+    _redact_audit(subject, own_messages)
     _core(update(Contact).where(Contact.id.in_(C)).values(
         first_name=ERASED_NAME, last_name="", email=None, mobile=None, external_id=None,
         restricted_reason=None, consent_promotional=False, erased_at=now,

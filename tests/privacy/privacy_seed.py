@@ -41,7 +41,8 @@ def seed(make, clock) -> Seeded:
     from app.alerts.models import Alert, AlertEvent
     from app.audit.services import record
     from app.families import services as family_services
-    from app.feedback.models import ComplaintStep, FeedbackItem, FeedbackReply
+    from app.feedback import services as feedback_services
+    from app.feedback.models import ComplaintStep, FeedbackItem
     from app.involvement.models import (ForumMember, InterestSignup, Opportunity, SkillOffer, VolunteerSignup,
                                         VolunteerSlot)
     from app.lists.models import SavedList, SavedListMember
@@ -122,7 +123,8 @@ def seed(make, clock) -> Seeded:
                              status="closed", outcome=f"Resolved with {NAME_LAST}")
     db.session.add_all([praise, complaint])
     db.session.flush()
-    db.session.add(FeedbackReply(setting_id=setting.id, item_id=praise.id, body=f"Thank you {NAME_FIRST}"))
+    feedback_services.reply(praise, f"Thank you {NAME_FIRST}", None, manager)  # a personal message, labelled
+    db.session.commit()
     db.session.add(ComplaintStep(setting_id=setting.id, item_id=complaint.id, kind="note",
                                  text=f"Met {NAME_FIRST} {NAME_LAST}, phone {MOBILE}", author_label="Manager"))
 
