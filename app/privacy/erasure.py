@@ -109,9 +109,11 @@ def _scrub_messages(subject: Subject) -> set[int]:
 
 
 def _complaint_kept(item: FeedbackItem, now) -> bool:
+    """A complaint's record stays while it is open and for RETAIN_COMPLAINTS_YEARS after (the regulator)."""
     years = current_app.config["RETAIN_COMPLAINTS_YEARS"]
     start = item.complaint_at or item.received_at
-    return item.is_complaint and (years <= 0 or start > now - timedelta(days=365 * years))
+    return item.is_complaint and (item.status != "closed" or years <= 0
+                                  or start > now - timedelta(days=365.25 * years))
 
 
 def anonymise_feedback(item_ids: list[int]) -> None:

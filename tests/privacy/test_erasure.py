@@ -163,3 +163,27 @@ def test_messages_still_queued_for_her_are_suppressed_not_sent(client, login_as,
     row = db.session.scalars(select(Delivery).where(Delivery.message_id == msg.id)).one()
     assert (row.status, row.reason, row.address) == ("suppressed", "erased", None)
     assert db.session.get(Contact, parent.id).links == []  # the child stays; she is no longer linked
+
+
+def test_a_recent_or_open_complaint_record_is_kept_and_the_page_says_so(client, login_as, make, frozen_clock):
+    from datetime import timedelta
+
+    from app.feedback.models import FeedbackItem
+
+    setting = make.setting()
+    manager = make.user(setting)
+    parent = make.contact(setting, children=[make.child(setting)])
+    long_ago = frozen_clock.now - timedelta(days=10 * 365)
+    recent = FeedbackItem(setting_id=setting.id, kind="concern", route="written", contact_id=parent.id,
+                          body="About the garden gate", is_complaint=True, reference="C-1", status="closed",
+                          complaint_at=frozen_clock.now - timedelta(days=200))
+    still_open = FeedbackItem(setting_id=setting.id, kind="concern", route="written", contact_id=parent.id,
+                              body="About the fees", is_complaint=True, reference="C-2", status="in_progress",
+                              complaint_at=long_ago, received_at=long_ago)
+    db.session.add_all([recent, still_open])
+    db.session.commit()
+    response = login_as(manager).post(f"/privacy/contact/{parent.id}/erase", data={"confirm": "ERASE"},
+                                      follow_redirects=True)
+    assert "2 complaint record(s) are kept" in response.get_data(as_text=True)
+    bodies = set(db.session.scalars(select(FeedbackItem.body)))
+    assert bodies == {"About the garden gate", "About the fees"}
