@@ -120,16 +120,18 @@ def _job(job_id: int) -> ExportJob:
 @role_required(MANAGER)
 def export(job_id: int):
     """Progress of one export (the page refreshes itself until it is ready), then its download link."""
-    return render_template("privacy/export.html", job=_job(job_id), done=DONE)
+    return render_template("privacy/export.html", job=_job(job_id), done=DONE, form=ConfirmForm())
 
 
-@bp.get("/privacy/exports/<int:job_id>/download")
+@bp.post("/privacy/exports/<int:job_id>/download")
 @role_required(MANAGER)
 def download(job_id: int):
-    """The ZIP, to managers of the setting only; every download is audited."""
+    """The ZIP, to managers of the setting only; every download is audited (so a POST: no GET writes)."""
     job = _job(job_id)
     if job.status != DONE or job.data is None:
         abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     record(job.setting_id, "privacy.export_downloaded", job, subject=job.subject_type, subject_id=job.subject_id)
     db.session.commit()
     name = f"homelink-{job.subject_type}-{job.subject_id}-export-{job.id}.zip"

@@ -25,7 +25,7 @@ def test_manager_exports_then_erases_a_family_who_left(page, live_server):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amara Okafor")
     assert_accessible(page, "family data protection")
     page.get_by_role("button", name="Prepare an export").click()
-    expect(page.get_by_role("link", name="Download the ZIP (JSON files and a readable summary)")).to_be_visible()
+    expect(page.get_by_role("button", name="Download the ZIP (JSON files and a readable summary)")).to_be_visible()
     assert_accessible(page, "export ready")
     page.go_back()
     page.get_by_role("button", name="Erase").click()

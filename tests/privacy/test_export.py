@@ -40,7 +40,8 @@ def test_contact_export_holds_everything_and_is_audited(client, login_as, seeded
     job_page, page = _export(staff, f"/privacy/contact/{seeded.contact.id}/export")
     html = page.get_data(as_text=True)
     assert "The export is ready" in html and 'http-equiv="refresh"' not in html
-    download = staff.get(job_page + "/download")
+    assert staff.get(job_page + "/download").status_code == 405  # downloading is audited: never a GET
+    download = staff.post(job_page + "/download")
     assert download.status_code == 200 and download.mimetype == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(download.data))
     names = set(archive.namelist())
@@ -75,7 +76,7 @@ def test_contact_export_holds_everything_and_is_audited(client, login_as, seeded
 def test_family_export_covers_the_child_and_the_alert(client, login_as, seeded):
     staff = login_as(seeded.manager)
     job_page, _ = _export(staff, f"/privacy/family/{seeded.child.id}/export")
-    archive = zipfile.ZipFile(io.BytesIO(staff.get(job_page + "/download").data))
+    archive = zipfile.ZipFile(io.BytesIO(staff.post(job_page + "/download").data))
     assert json.loads(archive.read("children.json"))[0]["first_name"] == "Oberon"
     assert len(json.loads(archive.read("late_collection_alerts.json"))) == 1
     assert "bluebell" in json.loads(archive.read("children_links.json"))[0]["collection_password_note"]
@@ -90,7 +91,7 @@ def test_progress_page_refreshes_itself_until_ready(client, login_as, seeded):
     staff = login_as(seeded.manager)
     html = staff.get(f"/privacy/exports/{job.id}").get_data(as_text=True)
     assert '<meta http-equiv="refresh" content="3">' in html and "25% done" in html
-    assert staff.get(f"/privacy/exports/{job.id}/download").status_code == 404
+    assert staff.post(f"/privacy/exports/{job.id}/download").status_code == 404
 
 
 def test_only_managers_of_the_setting_reach_an_export(client, login_as, make, seeded):
@@ -98,12 +99,12 @@ def test_only_managers_of_the_setting_reach_an_export(client, login_as, make, se
     job_page, _ = _export(staff, f"/privacy/contact/{seeded.contact.id}/export")
     staff.post("/logout")
     pico = login_as(make.user(seeded.setting, role="pico"))
-    assert pico.get(job_page + "/download").status_code == 403
+    assert pico.post(job_page + "/download").status_code == 403
     assert pico.post(f"/privacy/contact/{seeded.contact.id}/export").status_code == 403
     pico.post("/logout")
     elsewhere = make.setting(name="Other")
     other_manager = login_as(make.user(elsewhere, role="manager"))
-    assert other_manager.get(job_page + "/download").status_code == 404
+    assert other_manager.post(job_page + "/download").status_code == 404
     assert other_manager.get(job_page).status_code == 404
     assert other_manager.post(f"/privacy/contact/{seeded.contact.id}/export").status_code == 404
 
