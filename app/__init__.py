@@ -15,6 +15,13 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README: Settings)")
+    from app.privacy import crypto, redaction
+
+    redaction.install()  # logs never hold full phone numbers, emails, tokens or message bodies
+    try:
+        crypto.check_keys(app.config.get("DATA_ENCRYPTION_KEYS"))
+    except crypto.EncryptionKeyError as exc:
+        raise RuntimeError(f"{exc} (production must configure it; see README: Settings)") from exc
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -90,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.newsletters import parent_routes  # noqa: F401  (parent pages register on newsletters.bp)
     from app.newsletters.routes import bp as newsletters_bp
     from app.parents.routes import bp as parents_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.settings.routes import bp as settings_bp
     from app.feedback import staff_routes  # noqa: F401  (staff pages register on feedback.bp)
     from app.feedback.routes import bp as feedback_bp
@@ -99,7 +107,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (home_bp, auth_bp, families_bp, parents_bp, audit_bp, settings_bp, messaging_bp, webhooks_bp,
                feedback_bp, alerts_bp, workshops_bp, involvement_bp, newsletters_bp, activities_bp,
-               surveys_bp, lists_bp, evidence_bp):
+               surveys_bp, lists_bp, evidence_bp, privacy_bp):
         app.register_blueprint(bp)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from app.config import LANGUAGES, ROOT
 from app.extensions import db
+from app.privacy.cli import privacy
 
 TRANSLATIONS = ROOT / "app" / "translations"
 # Parent-facing strings: `_`, `_l`, `gettext`, `ngettext`, `{% trans %}`. Staff-only: `_s`, `_sl`.
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_families)
     app.cli.add_command(worker)
     app.cli.add_command(scheduler)
+    app.cli.add_command(privacy)
 
 
 @click.command("worker")

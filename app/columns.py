@@ -45,7 +45,9 @@ class TimestampMixin:
 
 
 def render_migration_item(type_, obj, autogen_context):  # noqa: ARG001
-    """Alembic hook: write UTCDateTime columns as plain DateTime in migration scripts."""
+    """Alembic hook: write UTCDateTime (and encrypted) columns as plain SQL types in migration scripts."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
+    if type_ == "type" and getattr(obj, "migration_type", None):  # encrypted columns (app.privacy.crypto)
+        return obj.migration_type
     return False

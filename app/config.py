@@ -48,14 +48,26 @@ def _database_url(url: str) -> str:
     return url
 
 
-def _dev_secret_key() -> str:
-    """A secret key kept in instance/ so development sessions survive restarts."""
+def _dev_secret(name: str = "secret_key", make=lambda: secrets.token_hex(32)) -> str:
+    """A secret kept in instance/<name> so development survives restarts (made on first use)."""
     INSTANCE.mkdir(parents=True, exist_ok=True)
-    path = INSTANCE / "secret_key"
+    path = INSTANCE / name
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
+        path.write_text(make())
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _dev_secret_key() -> str:
+    """A secret key kept in instance/ so development sessions survive restarts."""
+    return _dev_secret("secret_key")
+
+
+def _dev_data_key() -> str:
+    """A Fernet key kept in instance/data_key, so `make run` encrypts with no configuration."""
+    import base64
+
+    return _dev_secret("data_key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
 
 
 class Config:
@@ -115,6 +127,18 @@ class Config:
 
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Data protection (app.privacy). Fernet keys, comma-separated: the first encrypts, all decrypt
+    # (add a new key first, run `flask privacy rotate-key`, then drop the old one). Required in production.
+    DATA_ENCRYPTION_KEYS = _env("DATA_ENCRYPTION_KEYS")
+    # Key of the HMAC kept of an erased contact's opted-out email/mobile. Set once, never change it.
+    ADDRESS_HASH_KEY = _env("ADDRESS_HASH_KEY")
+    # Retention: how long each kind of record keeps its personal data (applied nightly; 0 = never).
+    RETAIN_DELIVERY_CONTENT_MONTHS = int(_env("RETAIN_DELIVERY_CONTENT_MONTHS", "12"))
+    RETAIN_LEFT_FAMILIES_YEARS = int(_env("RETAIN_LEFT_FAMILIES_YEARS", "2"))
+    RETAIN_COMPLAINTS_YEARS = int(_env("RETAIN_COMPLAINTS_YEARS", "3"))
+    RETAIN_FEEDBACK_YEARS = int(_env("RETAIN_FEEDBACK_YEARS", "3"))
+    RETAIN_EXPORTS_DAYS = int(_env("RETAIN_EXPORTS_DAYS", "7"))
+
     # Sessions and forms. Over plain http (development, tests) the cookie keeps its plain name:
     # browsers refuse a `__Host-` cookie that is not Secure.
     SESSION_COOKIE_NAME = "session"
@@ -145,6 +169,8 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     SECRET_KEY = Config.SECRET_KEY or _dev_secret_key()
+    DATA_ENCRYPTION_KEYS = Config.DATA_ENCRYPTION_KEYS or _dev_data_key()
+    ADDRESS_HASH_KEY = Config.ADDRESS_HASH_KEY or _dev_secret("address_hash_key")
 
 
 class TestingConfig(Config):
@@ -153,6 +179,8 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-secret-key-not-for-production"
+    DATA_ENCRYPTION_KEYS = "dGVzdGluZy1kYXRhLWtleS1ub3QtZm9yLXByb2R1Y3Q="  # 32 bytes, base64
+    ADDRESS_HASH_KEY = "testing-address-hash-key"
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast for tests only; every other config uses scrypt
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False

@@ -25,6 +25,7 @@ from app.demo_data import (
 )
 from app.extensions import db
 from app.families.models import Child, ChildContact, Contact, Room
+from app.privacy.crypto import seal
 from app.security import KEY_PERSON, MANAGER, ROLES
 from app.settings.models import Setting
 
@@ -347,7 +348,7 @@ def _write_setting(plan: SettingPlan, password_hash: str) -> Contact | None:
                     showcase = contact
     db.session.flush()
     for contact in restricted:
-        record(setting.id, "contact.restricted", contact, actor=manager, reason=contact.restricted_reason)
+        record(setting.id, "contact.restricted", contact, actor=manager, reason=seal(contact.restricted_reason))
     return showcase
 
 

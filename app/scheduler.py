@@ -13,6 +13,7 @@ def _jobs() -> list[tuple[str, object, int]]:
     from app.feedback.complaints import send_reminders
     from app.involvement.services import send_volunteer_reminders
     from app.messaging.sweep import send_due, sweep
+    from app.privacy.retention import run_nightly as retention
     from app.surveys.services import close_due, open_due, send_reminders as send_survey_reminders
     from app.workshops.services import send_due_reminders
 
@@ -26,6 +27,7 @@ def _jobs() -> list[tuple[str, object, int]]:
         ("surveys_close_due", close_due, 60),
         ("surveys_reminders", send_survey_reminders, 900),
         ("complaint_reminders", send_reminders, 3600),  # days 14, 21 and 26
+        ("retention", retention, 86400),  # data-protection retention, once a day
     ]
 
 

@@ -98,6 +98,7 @@ def task_on_both(name: str):
 def register_tasks() -> None:
     """Import every module that defines tasks, so the consumers know them."""
     from app.messaging import dispatch  # noqa: F401
+    from app.privacy import export  # noqa: F401
 
 
 class WorkerConsumer(Consumer):

@@ -5,6 +5,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime
 
 from app.families.contact_details import display_mobile
+from app.privacy.crypto import unseal
 
 
 def init_app(app: Flask) -> None:
@@ -13,4 +14,5 @@ def init_app(app: Flask) -> None:
         date=lambda value, fmt="medium": format_date(value, fmt) if value else "",
         datetime=lambda value, fmt="medium": format_datetime(value, fmt) if value else "",
         mobile=display_mobile,
+        unseal=unseal,
     )

@@ -15,6 +15,7 @@ from app.config import LANGUAGES
 from app.demo import DEMO_PASSWORD, MAIN_SLUG, SECOND_SLUG, build_plan
 from app.extensions import db
 from app.families.models import Child, ChildContact, Contact, Room
+from app.privacy.crypto import unseal
 from app.settings.models import Setting
 
 SAFE_EMAIL = re.compile(r"^[a-z0-9.]+@example\.(org|com|net)$")
@@ -93,7 +94,7 @@ def test_one_restricted_contact_set_by_the_manager_and_audited(app, client, froz
     assert not any(link.authorised_to_collect for link in contact.links)
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contact.restricted"))
     assert entry.object_id == contact.id and entry.actor_id == contact.restricted_by_id
-    assert entry.setting_id == main.id and entry.detail["reason"] == contact.restricted_reason
+    assert entry.setting_id == main.id and unseal(entry.detail["reason"]) == contact.restricted_reason
 
     client.post("/login", data={"email": "manager@example.org", "password": DEMO_PASSWORD})
     page = client.get(f"/contacts/{contact.id}").get_data(as_text=True)

@@ -118,7 +118,7 @@ def _parse(name: str, raw: str, ctx: ImportContext, row: CheckedRow) -> Any:
         return parse_priority(raw)
     if name == "sessions":
         return parse_sessions(raw)
-    return parse_bool(raw)  # parental_responsibility, authorised_to_collect
+    return parse_bool(raw)  # parental_responsibility, authorised_to_collect, promotional_consent
 
 
 def check_row(line: int, cells: list[str], mapping: list[str], ctx: ImportContext) -> CheckedRow:

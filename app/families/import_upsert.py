@@ -167,7 +167,7 @@ class _Tally:
 
 
 def apply_rows(setting_id: int, rows: list[CheckedRow], default_language: str = "en",
-               progress: Callable[[int], None] | None = None) -> dict[str, dict[str, int]]:
+               progress: Callable[[int], None] | None = None, actor=None) -> dict[str, dict[str, int]]:
     """Create or update the children, contacts and links of good rows; returns counts per kind."""
     finder, tally = _Finder(setting_id), _Tally()
     for row in rows:
@@ -180,14 +180,15 @@ def apply_rows(setting_id: int, rows: list[CheckedRow], default_language: str = 
         finder.add_child(child)
         tally.note("children", child, created, changed)
         if row.contact is not None:
-            _apply_contact(finder, tally, child, row, default_language)
+            _apply_contact(finder, tally, child, row, default_language, actor)
         if progress:
             progress(1)
     db.session.flush()
     return tally.counts()
 
 
-def _apply_contact(finder: _Finder, tally: _Tally, child: Child, row: CheckedRow, default_language: str) -> None:
+def _apply_contact(finder: _Finder, tally: _Tally, child: Child, row: CheckedRow, default_language: str,
+                   actor=None) -> None:
     contact = finder.contact(row.contact, child)
     created = contact is None
     if created:
@@ -195,6 +196,14 @@ def _apply_contact(finder: _Finder, tally: _Tally, child: Child, row: CheckedRow
                           channels=_channels_for(row.contact), last_name="")
         db.session.add(contact)
     changed = _set(contact, CONTACT_ATTRS, row.contact)
+    if "promotional_consent" in row.contact:  # PECR consent, with its history
+        from app.privacy.consents import set_consent
+        from app.privacy.models import HOW_IMPORT
+
+        if created:
+            db.session.flush()
+        changed |= set_consent(contact, "promotional", row.contact["promotional_consent"], HOW_IMPORT,
+                               actor=actor, label="import")
     finder.add_contact(contact)
     tally.note("contacts", contact, created, changed)
     link = next((link for link in child.links if link.contact is contact), None)
@@ -213,7 +222,7 @@ def import_table(setting, table: Table, mapping: list[str], actor=None,
     good = [row for row in rows if row.ok]
     if progress and len(good) < len(rows):
         progress(len(rows) - len(good))
-    counts = apply_rows(setting.id, good, setting.default_language or "en", progress)
+    counts = apply_rows(setting.id, good, setting.default_language or "en", progress, actor)
     result = ImportResult(total=len(rows), bad=[row for row in rows if not row.ok], counts=counts)
     extra = {} if actor is not None else {"actor_label": "flask import-families"}
     record(setting.id, "families.imported", None, actor=actor, **extra, **result.summary())

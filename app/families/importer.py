@@ -39,6 +39,7 @@ FIELDS = {
     "channels": _sl("Channels (email, sms or both)"),
     "priority": _sl("Contact priority"),
     "authorised_to_collect": _sl("Authorised to collect"),
+    "promotional_consent": _sl("Consents to promotional messages"),
 }
 CHILD_FIELDS = ("child_external_id", "child_first_name", "child_last_name", "date_of_birth", "room",
                 "start_date", "leaving_date", "sessions")
@@ -159,6 +160,8 @@ _PLAIN = {
     "priority": ("priority", "contact priority", "priority order", "contact order", "order"),
     "authorised_to_collect": ("authorised to collect", "authorized to collect", "can collect",
                               "collects", "collection", "authorised collector", "may collect"),
+    "promotional_consent": ("promotional consent", "marketing consent", "consent to marketing",
+                            "promotional messages", "marketing", "consents to promotional messages"),
 }
 
 

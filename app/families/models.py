@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.columns import TenantMixin, TimestampMixin, UTCDateTime
 from app.extensions import db
+from app.privacy.crypto import EncryptedText
 
 CHANNEL_CHOICES = ("email", "sms", "both")
 CONSENTS = ("photos", "outings", "platform", "promotional")
@@ -82,12 +83,14 @@ class Contact(TenantMixin, TimestampMixin, db.Model):
 
     # "No legal access / do not contact" (e.g. a court order). Excluded from every send.
     restricted: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    restricted_reason: Mapped[str | None] = mapped_column(Text)
+    restricted_reason: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
     restricted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Bumped to revoke every family link issued to this contact.
     link_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Set when the contact's personal data was erased (app.privacy.erasure): the row stays for the figures.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     setting = relationship("Setting")
     links = relationship("ChildContact", back_populates="contact", cascade="all, delete-orphan")
@@ -118,7 +121,7 @@ class ChildContact(db.Model):
     parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=True)
     priority: Mapped[int] = mapped_column(Integer, default=1)
     authorised_to_collect: Mapped[bool] = mapped_column(Boolean, default=True)
-    collection_password_note: Mapped[str | None] = mapped_column(String(200))
+    collection_password_note: Mapped[str | None] = mapped_column(EncryptedText)  # encrypted at rest
 
     child = relationship("Child", back_populates="links")
     contact = relationship("Contact", back_populates="links")

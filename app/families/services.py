@@ -19,6 +19,7 @@ from app.families.forms import ChildForm, ContactForm, LinkForm, RoomForm
 from app.families.models import CONSENTS, Child, ChildContact, Contact, Room
 from app.i18n import _s
 from app.parents import links
+from app.privacy.crypto import seal
 from app.settings.models import Setting
 
 CHILD_FIELDS = ("first_name", "last_name", "date_of_birth", "room_id", "key_person_id", "start_date",
@@ -151,19 +152,25 @@ def _clean_contact(setting: Setting, form: ContactForm, contact: Contact | None)
 def save_contact(setting: Setting, form: ContactForm, contact: Contact | None = None,
                  child: Child | None = None) -> Contact | None:
     """Add a contact (linked to `child` when given) or change one; audits which fields changed."""
+    from app.privacy.consents import set_consents
+    from app.privacy.models import HOW_STAFF
+
     values = _clean_contact(setting, form, contact)
     if values is None:
         return None
+    consents = {name: bool(values.pop(f"consent_{name}")) for name in CONSENTS}  # with their history
     if contact is None:
         contact = Contact(setting_id=setting.id, **values)
         db.session.add(contact)
         db.session.flush()
         record(setting.id, "contact.created", contact)
+        set_consents(contact, consents, HOW_STAFF, initial=True)
         if child is not None:
             priority = min(len(child.links) + 1, 9)
             add_link(contact, child, {"relationship_label": _s("Parent"), "priority": priority})
     else:
         changed = _apply(contact, values)
+        changed += [f"consent_{name}" for name in set_consents(contact, consents, HOW_STAFF)]
         if changed:
             record(setting.id, "contact.changed", contact, fields=changed)
     db.session.flush()
@@ -216,14 +223,14 @@ def restrict(contact: Contact, reason: str, by) -> None:
     contact.restricted_by_id = by.id
     contact.restricted_at = utcnow()
     links.revoke_all(contact)
-    record(contact.setting_id, "contact.restricted", contact, actor=by, reason=contact.restricted_reason)
+    record(contact.setting_id, "contact.restricted", contact, actor=by, reason=seal(contact.restricted_reason))
     db.session.flush()
 
 
 def unrestrict(contact: Contact, note: str, by) -> None:
     """Lift the flag (old links stay revoked; a new one must be issued)."""
-    record(contact.setting_id, "contact.unrestricted", contact, actor=by, note=note.strip(),
-           previous_reason=contact.restricted_reason)
+    record(contact.setting_id, "contact.unrestricted", contact, actor=by, note=seal(note.strip()),
+           previous_reason=seal(contact.restricted_reason or ""))
     contact.restricted = False
     contact.restricted_reason = None
     contact.restricted_by_id = None

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.columns import TenantMixin, TimestampMixin, UTCDateTime
 from app.extensions import db
+from app.privacy.crypto import EncryptedText
 
 KINDS = ("compliment", "suggestion", "comment", "concern")
 ANONYMOUS_KINDS = ("suggestion", "comment")
@@ -75,7 +76,7 @@ class ComplaintStep(TenantMixin, db.Model):
     # No ON DELETE: a complaint with a record cannot be deleted on its own (only with its setting).
     item_id: Mapped[int] = mapped_column(ForeignKey("feedback_item.id"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(EncryptedText, default="")  # complaint notes: encrypted at rest
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     author_label: Mapped[str] = mapped_column(String(200))

@@ -12,10 +12,15 @@ from app.extensions import db
 
 CHANNELS = ("email", "sms")
 NORMAL, URGENT = "normal", "urgent"
+# PECR: promotional messages (the setting's own offers, fundraising, partners' courses) go only to
+# contacts who consented (Contact.consent_promotional); every other category is a service message.
+PROMOTIONAL_CATEGORIES = ("promotional",)
 # Categories a parent may unsubscribe from (newsletters and the like); alerts always go.
-BULK_CATEGORIES = ("newsletter", "activities", "workshops", "surveys", "involvement", "general")
+BULK_CATEGORIES = ("newsletter", "activities", "workshops", "surveys", "involvement", "general",
+                   *PROMOTIONAL_CATEGORIES)
 OTHER_CATEGORIES = ("alert", "health", "closure", "personal")
 CATEGORIES = BULK_CATEGORIES + OTHER_CATEGORIES
+SERVICE_CATEGORIES = tuple(c for c in CATEGORIES if c not in PROMOTIONAL_CATEGORIES)
 
 # Message lifecycle.
 DRAFT, SCHEDULED, EXPANDING, SENDING, DONE, CANCELLED = (
@@ -56,6 +61,10 @@ class Message(TenantMixin, TimestampMixin, db.Model):
     @property
     def is_bulk(self) -> bool:
         return self.category in BULK_CATEGORIES
+
+    @property
+    def is_promotional(self) -> bool:
+        return self.category in PROMOTIONAL_CATEGORIES
 
     @property
     def channel_list(self) -> list[str]:

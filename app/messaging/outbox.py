@@ -28,6 +28,9 @@ RESTRICTED = "restricted"
 CHILD_LEFT = "child_left"
 UNSUBSCRIBED = "unsubscribed"
 SMS_STOP = "sms_stop"
+NO_CONSENT = "no_consent"  # a promotional message to a contact who has not consented (PECR)
+PREVIOUS_OPT_OUT = "previous_opt_out"  # the address opted out (or was restricted) before an erasure
+ERASED = "erased"
 STAFF_NO_SMS = "staff_no_sms"  # staff are emailed only
 STAFF_INACTIVE = "staff_inactive"
 STAFF_LANGUAGE = "en"  # staff pages (and so staff emails) are in English
@@ -117,7 +120,8 @@ def _contact_batches(message: Message) -> Iterator[list]:
         has_current = links.where(current).exists()
     base = (
         select(Contact.id, Contact.email, Contact.mobile, Contact.language, Contact.channels,
-               Contact.restricted, case((has_current, 1), else_=0).label("has_current"))
+               Contact.restricted, Contact.consent_promotional, Contact.erased_at,
+               case((has_current, 1), else_=0).label("has_current"))
         .where(Contact.setting_id == message.setting_id, in_audience)
         .order_by(Contact.id)
         .limit(BATCH)
@@ -170,6 +174,7 @@ def _rows_for_batch(message: Message, rows: list, languages: set[str], region: s
     mobiles = [r.mobile for r in rows if r.mobile]
     stopped = set(db.session.scalars(select(SmsOptOut.mobile).where(
         SmsOptOut.setting_id == message.setting_id, SmsOptOut.mobile.in_(mobiles)))) if mobiles else set()
+    hashed = hashed_opt_outs(message, rows, region)
     now = utcnow()
     out = []
     for r in rows:
@@ -182,18 +187,48 @@ def _rows_for_batch(message: Message, rows: list, languages: set[str], region: s
             address, reason = _valid_address(channel, r.email if channel == "email" else r.mobile, region)
             if r.restricted:
                 reason = RESTRICTED
+            elif r.erased_at is not None:
+                reason = ERASED
             elif not r.has_current:
                 reason = CHILD_LEFT
             elif reason is None and channel == "sms" and address in stopped:
                 reason = SMS_STOP
+            elif reason is None and (channel, address) in hashed:
+                reason = PREVIOUS_OPT_OUT
             elif reason is None and r.id in unsubscribed:
                 reason = UNSUBSCRIBED
+            elif reason is None and message.is_promotional and not r.consent_promotional:
+                reason = NO_CONSENT
             if reason:
                 row.update(status=SUPPRESSED, reason=reason, finished_at=now, address=None)
             else:
                 row["address"] = address
             out.append(row)
     return out
+
+
+def hashed_opt_outs(message: Message, rows: list, region: str) -> set[tuple[str, str]]:
+    """(channel, address) pairs of the batch that an erased contact had opted out (kept as a keyed hash):
+    texts after STOP or a restriction, and the bulk categories they had unsubscribed from."""
+    from app.privacy.crypto import address_digest
+    from app.privacy.models import ALL_CATEGORIES, OptOutHash
+
+    if db.session.scalar(select(OptOutHash.id).where(OptOutHash.setting_id == message.setting_id).limit(1)) is None:
+        return set()  # no erasure has kept a hash in this setting: nothing to compute
+    by_digest: dict[tuple[str, str], str] = {}
+    for r in rows:
+        for channel, raw in (("email", r.email), ("sms", r.mobile)):
+            address, problem = _valid_address(channel, raw, region) if raw else (None, "none")
+            if problem is None:
+                by_digest[(channel, address_digest(address))] = address
+    if not by_digest:
+        return set()
+    found = db.session.execute(select(OptOutHash.channel, OptOutHash.digest, OptOutHash.categories).where(
+        OptOutHash.setting_id == message.setting_id,
+        OptOutHash.digest.in_({digest for _, digest in by_digest}))).all()
+    return {(channel, by_digest[(channel, digest)]) for channel, digest, categories in found
+            if (channel, digest) in by_digest
+            and (ALL_CATEGORIES in categories or (message.is_bulk and message.category in categories))}
 
 
 def _staff_rows(message: Message, languages: set[str]) -> list[dict]:

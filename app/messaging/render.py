@@ -21,6 +21,7 @@ CATEGORY_NAMES = {
     "surveys": _l("questionnaires"),
     "involvement": _l("volunteering and forum news"),
     "general": _l("general news"),
+    "promotional": _l("offers and fundraising news"),
 }
 
 

@@ -13,7 +13,7 @@ from app.extensions import csrf, db, limiter, link_limit
 from app.families.models import Contact
 from app.i18n import in_language
 from app.messaging import inbound
-from app.messaging.models import Unsubscribe
+from app.messaging.models import PROMOTIONAL_CATEGORIES, Unsubscribe
 from app.messaging.render import CATEGORY_NAMES, read_unsubscribe_token
 
 bp = Blueprint("webhooks", __name__, template_folder="templates")
@@ -96,5 +96,10 @@ def unsubscribe(token: str):
         from app.audit.services import record
 
         record(contact.setting_id, "messaging.unsubscribe", contact, category=category)
+        if category in PROMOTIONAL_CATEGORIES:  # unsubscribing from promotions withdraws the consent (PECR)
+            from app.privacy.consents import set_consent
+            from app.privacy.models import HOW_UNSUBSCRIBE
+
+            set_consent(contact, "promotional", False, HOW_UNSUBSCRIBE, label="unsubscribe link")
         db.session.commit()
     return render_template("messaging/unsubscribe.html", state="done", what=what), 200

@@ -19,7 +19,8 @@ class IssueForm(AudienceForm):
     """Who gets it and how."""
 
     kind = RadioField(_sl("What is this?"), default="newsletter", choices=[
-        ("newsletter", _sl("Newsletter")), ("notice", _sl("Notice (policy update, outing letter …)"))])
+        ("newsletter", _sl("Newsletter")), ("notice", _sl("Notice (policy update, outing letter …)")),
+        ("promotional", _sl("Offers, events or fundraising: promotional, so only to parents who agreed to it"))])
     requires_ack = BooleanField(_sl("Parents must confirm they have read and understood it"))
     channels = RadioField(_sl("Send by"), default="both", choices=list(CHANNEL_LABELS.items()))
 

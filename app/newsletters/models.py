@@ -14,7 +14,9 @@ from app.extensions import db
 DRAFT, NEEDS_REVIEW, APPROVED = "draft", "needs_review", "approved"
 VERSION_STATES = (DRAFT, NEEDS_REVIEW, APPROVED)
 # Kinds of issue: a newsletter, or a notice (which may need acknowledgement).
-NEWSLETTER, NOTICE = "newsletter", "notice"
+NEWSLETTER, NOTICE, PROMOTIONAL = "newsletter", "notice", "promotional"
+# The message category each kind is sent as (a promotional issue goes only to contacts who consented).
+ISSUE_CATEGORIES = {NEWSLETTER: "newsletter", NOTICE: "general", PROMOTIONAL: "promotional"}
 
 
 class Issue(TenantMixin, TimestampMixin, db.Model):

@@ -15,7 +15,7 @@ from app.messaging.models import CANCELLED, SCHEDULED, SUPPRESSED, Delivery, Mes
 from app.messaging.render import CHILDREN_MARK, PERSONAL_LINK
 from app.messaging.services import counts, create_message, send_now
 from app.newsletters.content import file_url, to_html, to_text
-from app.newsletters.models import APPROVED, Acknowledgement, Issue, IssueRead, IssueVersion
+from app.newsletters.models import APPROVED, ISSUE_CATEGORIES, Acknowledgement, Issue, IssueRead, IssueVersion
 
 PURPOSE = "newsletter"
 
@@ -99,7 +99,7 @@ def build_message(issue: Issue, audience: dict | None = None, scheduled_at: date
                   created_by=None, channels: str | None = None) -> Message:
     """A message carrying the issue's approved versions to `audience` (the issue's own by default)."""
     return create_message(
-        issue.setting, category="newsletter" if issue.kind == "newsletter" else "general",
+        issue.setting, category=ISSUE_CATEGORIES.get(issue.kind, "general"),
         channels=channels or issue.channels, audience=audience or messaging_audience(issue),
         audience_label=issue_title(issue), versions=message_versions(issue), scheduled_at=scheduled_at,
         created_by=created_by, link_purpose=PURPOSE, link_scope_id=issue.id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:13:50.768726
+Create Date: 2026-11-23 01:15:30.772922
 
 """
 from alembic import op
@@ -97,6 +97,20 @@ def upgrade():
     )
     with op.batch_alter_table('opportunity', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opportunity_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('opt_out_hash',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_opt_out_hash_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opt_out_hash')),
+    sa.UniqueConstraint('setting_id', 'channel', 'digest', name='uq_opt_out_hash')
+    )
+    with op.batch_alter_table('opt_out_hash', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_opt_out_hash_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -319,6 +333,7 @@ def upgrade():
     sa.Column('restricted_by_id', sa.Integer(), nullable=True),
     sa.Column('restricted_at', sa.DateTime(), nullable=True),
     sa.Column('link_version', sa.Integer(), nullable=False),
+    sa.Column('erased_at', sa.DateTime(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -332,6 +347,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_contact_mobile'), ['mobile'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_restricted'), ['restricted'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('export_job',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('subject_type', sa.String(length=10), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('done_steps', sa.Integer(), nullable=False),
+    sa.Column('total_steps', sa.Integer(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_export_job_requested_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_export_job_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export_job'))
+    )
+    with op.batch_alter_table('export_job', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_job_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -462,7 +497,7 @@ def upgrade():
     sa.Column('parental_responsibility', sa.Boolean(), nullable=False),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('authorised_to_collect', sa.Boolean(), nullable=False),
-    sa.Column('collection_password_note', sa.String(length=200), nullable=True),
+    sa.Column('collection_password_note', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['child_id'], ['child.id'], name=op.f('fk_child_contact_child_id_child'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_child_contact_contact_id_contact'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_child_contact')),
@@ -471,6 +506,26 @@ def upgrade():
     with op.batch_alter_table('child_contact', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_child_contact_child_id'), ['child_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_child_contact_contact_id'), ['contact_id'], unique=False)
+
+    op.create_table('consent_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=False),
+    sa.Column('consent', sa.String(length=20), nullable=False),
+    sa.Column('given', sa.Boolean(), nullable=False),
+    sa.Column('how', sa.String(length=20), nullable=False),
+    sa.Column('by_user_id', sa.Integer(), nullable=True),
+    sa.Column('by_label', sa.String(length=200), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['by_user_id'], ['user.id'], name=op.f('fk_consent_event_by_user_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], name=op.f('fk_consent_event_contact_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_consent_event_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consent_event'))
+    )
+    with op.batch_alter_table('consent_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_consent_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consent_event_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consent_event_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('delivery',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1311,6 +1366,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_delivery_contact_id'))
 
     op.drop_table('delivery')
+    with op.batch_alter_table('consent_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_consent_event_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_consent_event_contact_id'))
+        batch_op.drop_index(batch_op.f('ix_consent_event_at'))
+
+    op.drop_table('consent_event')
     with op.batch_alter_table('child_contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_child_contact_contact_id'))
         batch_op.drop_index(batch_op.f('ix_child_contact_child_id'))
@@ -1350,6 +1411,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_message_scheduled_at'))
 
     op.drop_table('message')
+    with op.batch_alter_table('export_job', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_job_setting_id'))
+
+    op.drop_table('export_job')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_setting_id'))
         batch_op.drop_index(batch_op.f('ix_contact_restricted'))
@@ -1406,6 +1471,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('opt_out_hash', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_opt_out_hash_setting_id'))
+
+    op.drop_table('opt_out_hash')
     with op.batch_alter_table('opportunity', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opportunity_setting_id'))
 

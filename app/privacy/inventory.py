@@ -1,0 +1,41 @@
+"""Every table that holds data about a contact or a child, and what an export does with it.
+
+tests/privacy/test_inventory.py walks the metadata: a table with a foreign key to contact or child that
+is in neither EXPORTED nor EXCLUDED fails the test, so a new feature's table cannot be forgotten.
+"""
+from __future__ import annotations
+
+# table → file in the export ZIP
+EXPORTED = {
+    "contact": "contact.json",
+    "child": "children.json",
+    "child_contact": "children_links.json",
+    "consent_event": "consent_history.json",
+    "delivery": "messages_received.json",
+    "unsubscribe": "unsubscribes.json",
+    "contact_problem": "contact_problems.json",
+    "inbound_sms": "texts_sent_to_us.json",
+    "rsvp": "workshop_replies.json",
+    "poll_answer": "meeting_time_answers.json",
+    "forum_member": "forum_membership.json",
+    "volunteer_signup": "volunteering.json",
+    "skill_offer": "skills_offered.json",
+    "interest_signup": "course_interests.json",
+    "feedback_item": "feedback_and_complaints.json",
+    "issue_read": "newsletters_read.json",
+    "acknowledgement": "notices_acknowledged.json",
+    "activity_try": "activities_tried.json",
+    "survey_invitation": "questionnaire_invitations.json",
+    "survey_response": "questionnaire_answers_named.json",
+    "alert": "late_collection_alerts.json",
+    "alert_event": "late_collection_steps.json",
+    "saved_list_member": "saved_lists.json",
+    "audit_entry": "audit_entries.json",
+}
+
+# table → why it is not exported on its own
+EXCLUDED = {
+    "link_token": "only a hash of each personal link; the links themselves are access, not information",
+    "export_job": "the exports themselves",
+    "opt_out_hash": "keyed hashes of erased addresses: not linked to anyone",
+}
