@@ -29,6 +29,7 @@ EXPORTED = {
     "survey_response": "questionnaire_answers_named.json",
     "alert": "late_collection_alerts.json",
     "alert_event": "late_collection_steps.json",
+    "home_time_mark": "home_time_marks.json",
     "saved_list_member": "saved_lists.json",
     "audit_entry": "audit_entries.json",
 }

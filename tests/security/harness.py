@@ -53,9 +53,10 @@ BY_NAME = {
     "signup_id": "signup", "member_id": "member", "list_id": "list", "message_id": "message",
     "issue_id": "issue", "key": "upload_key", "filename": "upload_name", "survey_id": "survey",
     "question_id": "draft_question", "section_id": "draft_section", "public_key": "public_key",
-    "workshop_id": "workshop", "poll_id": "poll", "slot_id": "poll_slot",
+    "workshop_id": "workshop", "poll_id": "poll", "slot_id": "poll_slot", "job_id": "export_job",
+    "subject_id": "contact",
 }
-LITERALS = {"language": "en", "fmt": "csv", "number": 1}
+LITERALS = {"language": "en", "fmt": "csv", "number": 1, "kind": "contact"}
 # Where one endpoint needs another object for a parameter name than BY_NAME gives.
 BY_ENDPOINT = {
     "static": {"filename": "style.css"},
@@ -174,8 +175,10 @@ def row_counts(connection) -> tuple[int, ...]:
 
 
 def snapshot(connection) -> dict[str, list]:
-    """Every row of every table, sorted (to tell which table a write changed, and how)."""
-    return {table.name: sorted(tuple(map(repr, row)) for row in connection.execute(select(table)).all())
+    """Every row of every table as stored (no decryption), sorted (to tell which table a write changed, and how)."""
+    quote = connection.dialect.identifier_preparer.quote
+    return {table.name: sorted(tuple(map(repr, row))
+                               for row in connection.exec_driver_sql(f"SELECT * FROM {quote(table.name)}").all())
             for table in db.metadata.sorted_tables}
 
 

@@ -112,6 +112,7 @@ ROWS = [
     R("GET",   "/family/feedback",                                            403,   200,   403,   403,   403,   403,   403),  # feedback.family_feedback
     R("POST",  "/family/feedback",                                            403,   200,   403,   403,   403,   403,   403),  # feedback.family_feedback
     R("POST",  "/family/leave",                                               200,   200,   200,   200,   200,   200,   200),  # parents.leave
+    R("POST",  "/family/consent",                                             403,   302,   403,   403,   403,   403,   403),  # privacy.family_consent
     R("GET",   "/feedback/<slug>",                                            200,   200,   200,   200,   200,   200,   200),  # feedback.public
     R("POST",  "/feedback/<slug>",                                            200,   200,   200,   200,   200,   200,   200),  # feedback.public
     R("GET",   "/files/<key>/<path:filename>",                                200,   200,   200,   200,   200,   200,   200),  # newsletters.file
@@ -259,6 +260,15 @@ ROWS = [
     R("GET",   "/workshops/new",                                            LOGIN, LOGIN,   200,   200,   403,   403,   200),  # workshops.edit
     R("POST",  "/workshops/new",                                            LOGIN, LOGIN,   200,   200,   403,   403,   200),  # workshops.edit
     R("POST",  "/workshops/<int:workshop_id>/interested",                   LOGIN, LOGIN,   302,   302,   403,   403,   404),  # workshops.invite_interested
+    R("GET",   "/privacy",                                                  LOGIN, LOGIN,   200,   403,   403,   403,   200),  # privacy.index
+    R("POST",  "/privacy/<any(contact, family):kind>/<int:subject_id>/erase", LOGIN, LOGIN,   400,   403,   403,   403,   404),  # privacy.erase_subject
+    R("POST",  "/privacy/<any(contact, family):kind>/<int:subject_id>/export", LOGIN, LOGIN,   302,   403,   403,   403,   404),  # privacy.start_export
+    R("GET",   "/privacy/contacts/<int:contact_id>",                        LOGIN, LOGIN,   200,   403,   403,   403,   404),  # privacy.contact
+    R("GET",   "/privacy/exports/<int:job_id>",                             LOGIN, LOGIN,   200,   403,   403,   403,   404),  # privacy.export
+    R("POST",  "/privacy/exports/<int:job_id>/download",                    LOGIN, LOGIN,   404,   403,   403,   403,   404),  # privacy.download
+    R("GET",   "/privacy/families/<int:child_id>",                          LOGIN, LOGIN,   200,   403,   403,   403,   404),  # privacy.family
+    R("GET",   "/privacy/retention",                                        LOGIN, LOGIN,   200,   403,   403,   403,   200),  # privacy.retention_plan
+    R("POST",  "/privacy/retention/run",                                    LOGIN, LOGIN,   302,   403,   403,   403,   302),  # privacy.retention_run
 ]
 # fmt: on
 ROUTES = dict(ROWS)

@@ -29,6 +29,7 @@ from app.newsletters import services as newsletters
 from app.newsletters.content import save_upload
 from app.newsletters.models import Issue, IssueVersion
 from app.parents import links
+from app.privacy.models import ExportJob
 from app.surveys import services as surveys
 from app.workshops import services as workshops
 from app.workshops.calendar import feed_token
@@ -95,6 +96,7 @@ def seed(make) -> World:
     ids.update(_alerts(a, child, manager))
     ids.update(_lists(a, parent))
     ids.update(_messages(a))
+    ids.update(_privacy(a, parent, manager))
     db.session.commit()
     # Setting B's own things of the kinds a parent opens, to show family A's links never reach them.
     for key, value in {**_newsletter(b, staff["manager_b"]), **_activities(b, room_b, staff["manager_b"]),
@@ -227,6 +229,14 @@ def _lists(a, parent) -> dict:
     db.session.flush()
     lists.add_contacts(saved, [parent.id])
     return {"list": saved.id}
+
+
+def _privacy(a, parent, manager) -> dict:
+    """A subject access export asked for (not yet run: its page shows progress)."""
+    job = ExportJob(setting_id=a.id, subject_type="contact", subject_id=parent.id, requested_by_id=manager.id)
+    db.session.add(job)
+    db.session.flush()
+    return {"export_job": job.id}
 
 
 def _messages(a) -> dict:
