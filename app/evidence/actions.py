@@ -83,17 +83,12 @@ def _link_key(link: ActionLink) -> tuple:
 
 
 def link_labels(action: Action) -> list[str]:
-    """What the action is for, in words: families, rooms, languages."""
+    """What the action is for, in words: families, then rooms, then languages."""
     languages = current_app.config["LANGUAGES"]
-    out = []
-    for link in action.links:
-        if link.child is not None:
-            out.append(link.child.full_name)
-        elif link.room is not None:
-            out.append(link.room.name)
-        elif link.language:
-            out.append(languages.get(link.language, link.language))
-    return out
+    links = action.links
+    return ([link.child.full_name for link in links if link.child is not None]
+            + [link.room.name for link in links if link.room is not None]
+            + [languages.get(link.language, link.language) for link in links if link.language])
 
 
 def actions_for(setting_id: int, status: str | None = None) -> list[Action]:
