@@ -136,7 +136,7 @@ def not_engaged():
         rooms=db.session.scalars(select(Room).where(Room.setting_id == setting_id).order_by(Room.name)).all(),
         key_persons=db.session.scalars(select(User).where(User.setting_id == setting_id, User.role == KEY_PERSON)
                                        .order_by(User.name)).all(),
-        language_options=language_choices(), all_languages=current_app.config["LANGUAGES"], languages=languages,
+        language_options=language_choices(), all_languages=current_app.config["LANGUAGES"], family_languages=languages,
         level_labels=engagement.LEVEL_LABELS, kinds=engagement.KINDS, rules=engagement.rules(),
         form=ButtonForm())
 
