@@ -19,14 +19,15 @@ from app.extensions import db
 from app.families.models import Child, ChildContact, Contact
 from app.feedback.models import FeedbackItem
 from app.i18n import _sl
-from app.involvement.models import WITHDRAWN, ForumMember, InterestSignup, SkillOffer, VolunteerSignup
+from app.involvement.models import (WITHDRAWN, ForumMember, InterestSignup, Opportunity, SkillOffer, VolunteerSignup,
+                                    VolunteerSlot)
 from app.messaging.models import InboundSms
 from app.newsletters.models import Acknowledgement, IssueRead
 from app.surveys.models import SurveyInvitation
-from app.workshops.models import PollAnswer, Rsvp, Workshop
+from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop
 
-# A source: (start, end) -> a select of contact_id for records dated start <= t < end.
-Source = Callable[[datetime, datetime], Select]
+# A source: (setting id, start, end) -> a select of contact_id for the setting's records dated start <= t < end.
+Source = Callable[[int, datetime, datetime], Select]
 
 
 def _dated(column, start: datetime, end: datetime):
@@ -44,38 +45,49 @@ class Kind:
 
 KINDS: tuple[Kind, ...] = (
     Kind("reading", _sl("Opened a newsletter or confirmed a notice"), (
-        lambda s, e: select(IssueRead.contact_id).where(*_dated(IssueRead.at, s, e)),
-        lambda s, e: select(Acknowledgement.contact_id).where(*_dated(Acknowledgement.at, s, e)),
+        lambda sid, s, e: select(IssueRead.contact_id).where(IssueRead.setting_id == sid, *_dated(IssueRead.at, s, e)),
+        lambda sid, s, e: select(Acknowledgement.contact_id).where(
+            Acknowledgement.setting_id == sid, *_dated(Acknowledgement.at, s, e)),
     )),
     Kind("survey", _sl("Answered a questionnaire sent this term"), (
-        lambda s, e: select(SurveyInvitation.contact_id).where(
-            SurveyInvitation.responded.is_(True), *_dated(SurveyInvitation.invited_at, s, e)),
+        lambda sid, s, e: select(SurveyInvitation.contact_id).where(
+            SurveyInvitation.setting_id == sid, SurveyInvitation.responded.is_(True),
+            *_dated(SurveyInvitation.invited_at, s, e)),
     )),
     Kind("reply", _sl("Answered a workshop invitation or a meeting-time poll"), (
-        lambda s, e: select(Rsvp.contact_id).where(*_dated(Rsvp.created_at, s, e)),
-        lambda s, e: select(PollAnswer.contact_id).where(*_dated(PollAnswer.answered_at, s, e)),
+        lambda sid, s, e: select(Rsvp.contact_id).where(Rsvp.setting_id == sid, *_dated(Rsvp.created_at, s, e)),
+        lambda sid, s, e: select(PollAnswer.contact_id).join(PollSlot, PollSlot.id == PollAnswer.slot_id)
+        .join(Poll, Poll.id == PollSlot.poll_id).where(Poll.setting_id == sid, *_dated(PollAnswer.answered_at, s, e)),
     )),
     Kind("attended", _sl("Came to a workshop or event"), (
-        lambda s, e: select(Rsvp.contact_id).join(Workshop, Workshop.id == Rsvp.workshop_id).where(
-            Rsvp.attended.is_(True), *_dated(Workshop.starts_at, s, e)),
+        lambda sid, s, e: select(Rsvp.contact_id).join(Workshop, Workshop.id == Rsvp.workshop_id).where(
+            Workshop.setting_id == sid, Rsvp.attended.is_(True), *_dated(Workshop.starts_at, s, e)),
     )),
     Kind("involved", _sl("Offered to volunteer, asked to join the forum, or offered skills or interests"), (
-        lambda s, e: select(VolunteerSignup.contact_id).where(
-            VolunteerSignup.status != WITHDRAWN, *_dated(VolunteerSignup.created_at, s, e)),
-        lambda s, e: select(ForumMember.contact_id).where(*_dated(ForumMember.created_at, s, e)),
-        lambda s, e: select(SkillOffer.contact_id).where(*_dated(SkillOffer.created_at, s, e)),
-        lambda s, e: select(InterestSignup.contact_id).where(*_dated(InterestSignup.created_at, s, e)),
+        lambda sid, s, e: select(VolunteerSignup.contact_id)
+        .join(VolunteerSlot, VolunteerSlot.id == VolunteerSignup.slot_id)
+        .join(Opportunity, Opportunity.id == VolunteerSlot.opportunity_id).where(
+            Opportunity.setting_id == sid, VolunteerSignup.status != WITHDRAWN,
+            *_dated(VolunteerSignup.created_at, s, e)),
+        lambda sid, s, e: select(ForumMember.contact_id).where(
+            ForumMember.setting_id == sid, *_dated(ForumMember.created_at, s, e)),
+        lambda sid, s, e: select(SkillOffer.contact_id).where(
+            SkillOffer.setting_id == sid, *_dated(SkillOffer.created_at, s, e)),
+        lambda sid, s, e: select(InterestSignup.contact_id).where(
+            InterestSignup.setting_id == sid, *_dated(InterestSignup.created_at, s, e)),
     )),
     Kind("feedback", _sl("Gave feedback with their name"), (
-        lambda s, e: select(FeedbackItem.contact_id).where(
-            FeedbackItem.contact_id.is_not(None), *_dated(FeedbackItem.received_at, s, e)),
+        lambda sid, s, e: select(FeedbackItem.contact_id).where(
+            FeedbackItem.setting_id == sid, FeedbackItem.contact_id.is_not(None),
+            *_dated(FeedbackItem.received_at, s, e)),
     )),
     Kind("home_learning", _sl("Said they tried a home-learning activity"), (
-        lambda s, e: select(ActivityTry.contact_id).where(*_dated(ActivityTry.at, s, e)),
+        lambda sid, s, e: select(ActivityTry.contact_id).where(
+            ActivityTry.setting_id == sid, *_dated(ActivityTry.at, s, e)),
     )),
     Kind("text_reply", _sl("Replied to a text message"), (
-        lambda s, e: select(InboundSms.contact_id).where(
-            InboundSms.contact_id.is_not(None), InboundSms.keyword.is_(None),
+        lambda sid, s, e: select(InboundSms.contact_id).where(
+            InboundSms.setting_id == sid, InboundSms.contact_id.is_not(None), InboundSms.keyword.is_(None),
             *_dated(InboundSms.received_at, s, e)),
     )),
 )
@@ -124,7 +136,7 @@ def kinds_by_child(setting_id: int, start: datetime, end: datetime, child_ids=No
     """(child_id, kind) rows, once each, for the setting's children whose contacts took part in [start, end)."""
     parts = []
     for kind in KINDS:
-        contacts = union_all(*(source(start, end) for source in kind.sources))
+        contacts = union_all(*(source(setting_id, start, end) for source in kind.sources))
         q = (select(ChildContact.child_id.label("child_id"), literal(kind.code).label("kind"))
              .join(Child, Child.id == ChildContact.child_id)
              .where(Child.setting_id == setting_id, ChildContact.contact_id.in_(contacts)))

@@ -67,6 +67,7 @@ def test_create_change_and_delete_an_action_with_audit(plan, login_as):
 ])
 def test_bad_input_re_renders_with_the_error_and_keeps_what_was_typed(plan, login_as, over, message):
     s, room, child, pico, kp = plan
+    over = dict(over)  # the parameter is shared by both database runs
     client = login_as(pico)
     response = client.post("/evidence/actions/new", data=_form(owner_id=pico.id, what=over.pop("what", "Coffee morning for dads"),
                                                                families=[child.id], **over))
