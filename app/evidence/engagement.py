@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import Select, case, exists, func, literal, or_, select, union, union_all
+from sqlalchemy.orm import selectinload
 
 from app.activities.models import ActivityTry
 from app.extensions import db
@@ -132,14 +133,18 @@ def bounds(start: date, end: date, zone_name: str | None) -> tuple[datetime, dat
     return first, last
 
 
-def kinds_by_child(setting_id: int, start: datetime, end: datetime, child_ids=None) -> Select:
+def kinds_by_child(setting_id: int, start: datetime, end: datetime, child_ids=None, contact_ids=None) -> Select:
     """(child_id, kind) rows, once each, for the setting's children whose contacts took part in [start, end)."""
     parts = []
     for kind in KINDS:
-        contacts = union_all(*(source(setting_id, start, end) for source in kind.sources))
+        # From the term's records (already the setting's) through child_contact.contact_id to the child.
+        # No filter on child.setting_id here: SQLite would then scan the setting's children per contact.
+        sources = [source(setting_id, start, end) for source in kind.sources]
+        if contact_ids is not None:  # one family: read only its contacts' records (contact_id indexes)
+            sources = [q.where(q.selected_columns[0].in_(contact_ids)) for q in sources]
+        contacts = union(*sources).subquery()
         q = (select(ChildContact.child_id.label("child_id"), literal(kind.code).label("kind"))
-             .join(Child, Child.id == ChildContact.child_id)
-             .where(Child.setting_id == setting_id, ChildContact.contact_id.in_(contacts)))
+             .join(contacts, contacts.c.contact_id == ChildContact.contact_id))
         if child_ids is not None:
             q = q.where(ChildContact.child_id.in_(child_ids))
         parts.append(q.distinct())
@@ -168,6 +173,7 @@ def families(setting_id: int, start: datetime, end: datetime, today: date, *, ro
     level = _level_case(kinds)
     q = (select(Child, kinds.label("kinds"), level.label("level"))
          .outerjoin(counts, counts.c.child_id == Child.id)
+         .options(selectinload(Child.room), selectinload(Child.key_person))
          .where(Child.setting_id == setting_id, or_(Child.leaving_date.is_(None), Child.leaving_date >= today)))
     if child_ids is not None:
         q = q.where(Child.id.in_(child_ids))
@@ -186,5 +192,6 @@ def families(setting_id: int, start: datetime, end: datetime, today: date, *, ro
 
 def family_kinds(setting_id: int, child_id: int, start: datetime, end: datetime) -> set[str]:
     """The kinds that count for one family over [start, end)."""
-    rows = kinds_by_child(setting_id, start, end, [child_id]).subquery()
+    contacts = select(ChildContact.contact_id).where(ChildContact.child_id == child_id)
+    rows = kinds_by_child(setting_id, start, end, [child_id], contacts).subquery()
     return set(db.session.scalars(select(rows.c.kind)))
