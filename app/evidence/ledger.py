@@ -152,7 +152,9 @@ def _involvement(ids, names, start, end) -> list[Event]:
                     (_s("Offered to help: %(title)s", title=title) if status != "withdrawn"
                      else _s("Offered to help, then withdrew: %(title)s", title=title)), url)
               for cid, at, status, title in rows]
-    simple = ((ForumMember, ForumMember.created_at, lambda r: _s("Asked to join the parents' forum")),
+    forum = {"pending": _s("waiting for the PICO"), "active": _s("a member"), "ended": _s("membership ended")}
+    simple = ((ForumMember, ForumMember.created_at,
+               lambda r: _s("Asked to join the parents' forum (now %(status)s)", status=forum.get(r.status, r.status))),
               (SkillOffer, SkillOffer.created_at, lambda r: _s("Offered skills: %(skills)s", skills=r.skills[:200])),
               (InterestSignup, InterestSignup.created_at,
                lambda r: _s("Asked to hear about: %(topic)s", topic=r.topic)))
@@ -166,7 +168,7 @@ def _feedback(ids, names, start, end) -> list[Event]:
     rows = db.session.execute(
         select(FeedbackItem.contact_id, FeedbackItem.received_at, FeedbackItem.kind, FeedbackItem.id)
         .where(FeedbackItem.contact_id.in_(ids), _between(FeedbackItem.received_at, start, end)))
-    return [Event(at, "feedback", names[cid], _s("Gave feedback (%(kind)s)", kind=_s(kind)),
+    return [Event(at, "feedback", names[cid], _s("Gave feedback (%(kind)s)", kind=kind),
                   url_for("feedback.item", item_id=item_id)) for cid, at, kind, item_id in rows]
 
 

@@ -48,7 +48,7 @@ def test_the_ledger_shows_each_kind_of_event_and_the_level(family, make, login_a
                  "Opened October newsletter", "Confirmed they read and understood New sickness policy",
                  "Answered the invitation to Messy play workshop: yes", "Came to Messy play workshop",
                  "Said which meeting times suit them: Coffee morning times", "Offered to help: Autumn walk",
-                 "Asked to join the parents&#39; forum", "Offered skills: Baking bread",
+                 "Asked to join the parents&#39; forum (now waiting for the PICO)", "Offered skills: Baking bread",
                  "Asked to hear about: First aid course", "Gave feedback (compliment)",
                  "Tried Leaf rubbing at home: “She loved it”", "Replied by text: “See you Friday”",
                  "Level: High", "Amy Ash", "Tom Ash", f"/staff/feedback/{item.id}"):
@@ -115,8 +115,11 @@ def test_who_may_see_a_ledger(family, make, login_as):
     outsider = login_as(make.user(other, role="manager"))
     assert outsider.get(f"/evidence/families/{child.id}").status_code == 404
     outsider.post("/logout")
+    r.feedback(s, mum)
     client = login_as(kp)
-    assert "Level: None" in _page(client, child)  # the child's own key person
+    page = _page(client, child)  # the child's own key person
+    assert "Level: Low" in page and "Gave feedback (suggestion)" in page
+    assert "/staff/feedback/" not in page  # no links to pages a key person cannot open
     assert "Engagement ledger" in client.get(f"/children/{child.id}").get_data(as_text=True)
     client.post("/logout")
     client = login_as(make.user(s, role="key_person"))
