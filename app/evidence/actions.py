@@ -15,11 +15,12 @@ from app.evidence.models import DONE, DROPPED, Action, ActionLink
 from app.extensions import db
 from app.families.forms import language_choices
 from app.families.models import Child, Room
+from app.i18n import _s
 
 
 def fill_choices(form: ActionForm, setting_id: int, today: date, keep=()) -> None:
     """Offer the setting's own staff, families on roll (and any already linked), rooms and languages."""
-    form.owner_id.choices = [(u.id, u.name) for u in db.session.scalars(
+    form.owner_id.choices = [(0, _s("Choose a member of staff"))] + [(u.id, u.name) for u in db.session.scalars(
         select(User).where(User.setting_id == setting_id, User.active.is_(True)).order_by(User.name))]
     children = db.session.scalars(
         select(Child).where(Child.setting_id == setting_id,

@@ -64,13 +64,14 @@ def test_create_change_and_delete_an_action_with_audit(plan, login_as):
     ({"due_on": "2026-11-01"}, "Choose today or a later date."),
     ({"status": "done"}, "Say what came of it before marking it done."),
     ({"status": "finished"}, "Not a valid choice"),
+    ({"owner_id": ""}, "Choose who does it."),
+    ({"owner_id": "abc"}, "Choose who does it."),
 ])
 def test_bad_input_re_renders_with_the_error_and_keeps_what_was_typed(plan, login_as, over, message):
     s, room, child, pico, kp = plan
-    over = dict(over)  # the parameter is shared by both database runs
     client = login_as(pico)
-    response = client.post("/evidence/actions/new", data=_form(owner_id=pico.id, what=over.pop("what", "Coffee morning for dads"),
-                                                               families=[child.id], **over))
+    data = {"owner_id": pico.id, "what": "Coffee morning for dads", "families": [child.id], **over}
+    response = client.post("/evidence/actions/new", data=_form(**data))
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and message in page
     assert "Please check the form" in page
