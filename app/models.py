@@ -17,3 +17,4 @@ from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyOp
                                 SurveyQuestion, SurveyResponse, SurveySection, SurveyText)
 from app.lists.models import SavedList, SavedListMember  # noqa: F401
 from app.privacy.models import ConsentEvent, ExportJob, OptOutHash  # noqa: F401
+from app.evidence.models import Action, ActionLink  # noqa: F401

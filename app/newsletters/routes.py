@@ -71,8 +71,9 @@ def index():
 @bp.route("/newsletters/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def new():
-    """Start an issue: who it is for and how it goes."""
-    form = IssueForm()
+    """Start an issue: who it is for and how it goes (?saved_list=<id> chooses that list as the audience)."""
+    preset = request.args.get("saved_list", type=int)
+    form = IssueForm(data=audience_form.form_data({"kind": "saved_list", "ids": [preset]}) if preset else None)
     _fill_choices(form)
     if form.validate_on_submit():
         issue = Issue(setting_id=current_user.setting_id, created_by_id=current_user.id)

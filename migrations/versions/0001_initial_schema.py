@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:15:30.772922
+Create Date: 2026-11-23 01:17:56.219266
 
 """
 from alembic import op
@@ -271,6 +271,29 @@ def upgrade():
     with op.batch_alter_table('workshop_text', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workshop_text_workshop_id'), ['workshop_id'], unique=False)
 
+    op.create_table('action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('what', sa.Text(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('outcome', sa.Text(), nullable=False),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_action_created_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['owner_id'], ['user.id'], name=op.f('fk_action_owner_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_action_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action'))
+    )
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_due_on'), ['due_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_owner_id'), ['owner_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_status'), ['status'], unique=False)
+
     op.create_table('audit_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -462,6 +485,22 @@ def upgrade():
     )
     with op.batch_alter_table('survey_text', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_text_survey_id'), ['survey_id'], unique=False)
+
+    op.create_table('action_link',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('action_id', sa.Integer(), nullable=False),
+    sa.Column('child_id', sa.Integer(), nullable=True),
+    sa.Column('room_id', sa.Integer(), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=True),
+    sa.ForeignKeyConstraint(['action_id'], ['action.id'], name=op.f('fk_action_link_action_id_action'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['child_id'], ['child.id'], name=op.f('fk_action_link_child_id_child'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_action_link_room_id_room'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_action_link'))
+    )
+    with op.batch_alter_table('action_link', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_action_link_action_id'), ['action_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_link_child_id'), ['child_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_action_link_room_id'), ['room_id'], unique=False)
 
     op.create_table('alert',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1383,6 +1422,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_alert_child_id'))
 
     op.drop_table('alert')
+    with op.batch_alter_table('action_link', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_link_room_id'))
+        batch_op.drop_index(batch_op.f('ix_action_link_child_id'))
+        batch_op.drop_index(batch_op.f('ix_action_link_action_id'))
+
+    op.drop_table('action_link')
     with op.batch_alter_table('survey_text', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_text_survey_id'))
 
@@ -1434,6 +1479,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_entry_action'))
 
     op.drop_table('audit_entry')
+    with op.batch_alter_table('action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_action_status'))
+        batch_op.drop_index(batch_op.f('ix_action_setting_id'))
+        batch_op.drop_index(batch_op.f('ix_action_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_action_due_on'))
+
+    op.drop_table('action')
     with op.batch_alter_table('workshop_text', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workshop_text_workshop_id'))
 
