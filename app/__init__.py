@@ -77,6 +77,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
+    from app.evidence import dashboard_routes, pack_routes  # noqa: F401  (pages register on evidence.bp)
     from app.evidence.routes import bp as evidence_bp
     from app.families.routes import bp as families_bp
     from app.involvement.routes import bp as involvement_bp
