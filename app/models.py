@@ -16,3 +16,4 @@ from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest
 from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyOption,  # noqa: F401
                                 SurveyQuestion, SurveyResponse, SurveySection, SurveyText)
 from app.lists.models import SavedList, SavedListMember  # noqa: F401
+from app.evidence.snapshots import FigureSnapshot  # noqa: F401

@@ -96,8 +96,12 @@ def _feedback_by_kind(setting, start, end) -> list[tuple[str, int]]:
 
 def build(setting, period) -> Pack:
     """The pack for `setting` over `period` (anything with start, end and end_exclusive)."""
+    from app.evidence.snapshots import kept_figures
+    from app.families.services import local_today
+
     start, end = utc_bounds(setting, period)
-    trend = [(term, figures(setting, term)) for term in recent_terms(period.end, TREND_TERMS)]
+    today = local_today(setting)
+    trend = [(term, kept_figures(setting, term, today)[0]) for term in recent_terms(period.end, TREND_TERMS)]
     return Pack(period=period, figures=figures(setting, period), measures=measures(), trend=trend,
                 surveys=_surveys(setting, start, end), you_said=_you_said(setting, start, end),
                 feedback_by_kind=_feedback_by_kind(setting, start, end))

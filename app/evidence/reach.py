@@ -46,12 +46,17 @@ def _recent_sent(since):
 
 
 def _recent_failure(since):
-    """The latest recent delivery that failed or was left out for its address (a reason code)."""
-    return (select(func.coalesce(Delivery.reason, Delivery.status)).where(
-        Delivery.contact_id == Contact.id, Delivery.queued_at >= since,
-        or_(Delivery.status.in_((FAILED, UNDELIVERED, EXPIRED)),
-            and_(Delivery.status == SUPPRESSED, Delivery.reason.in_(ADDRESS_REASONS))))
-        .order_by(Delivery.queued_at.desc()).limit(1).scalar_subquery())
+    """The latest recent delivery that failed or was left out for its address (a reason code).
+
+    Failed, expired and left-out rows were never sent (no sent_at); rows that failed after sending
+    have a recent sent_at: both are ranges of the (contact_id, sent_at, status) index."""
+    never_sent = and_(Delivery.sent_at.is_(None), or_(
+        Delivery.status.in_((FAILED, EXPIRED)),
+        and_(Delivery.status == SUPPRESSED, Delivery.reason.in_(ADDRESS_REASONS))))
+    failed_after = and_(Delivery.sent_at >= since, Delivery.status.in_((FAILED, UNDELIVERED)))
+    return (select(func.coalesce(Delivery.reason, Delivery.status))
+            .where(Delivery.contact_id == Contact.id, or_(never_sent, failed_after), Delivery.queued_at >= since)
+            .order_by(Delivery.queued_at.desc()).limit(1).scalar_subquery())
 
 
 def _unsubscribed_all():
@@ -81,7 +86,18 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
     """Families on roll today with no contact that works (at most LIMIT), and how many there are."""
     since = utcnow() - timedelta(days=RECENT_DAYS)
     region = setting.phone_region or "GB"
-    doubtful = or_(~_recent_sent(since), Contact.restricted.is_(True), _unsubscribed_all())
+    # Contacts that may not work: nothing delivered recently, restricted, or opted out of everything.
+    doubtful = select(Contact.id).where(
+        Contact.setting_id == setting.id,
+        or_(Contact.restricted.is_(True), ~_recent_sent(since), _unsubscribed_all()))
+    # Families all of whose contacts are doubtful (or who have none): the only ones worth a closer look.
+    any_other = (select(literal(1)).select_from(ChildContact)
+                 .where(ChildContact.child_id == Child.id, ChildContact.contact_id.not_in(doubtful)).exists())
+    children = db.session.execute(
+        select(Child.id, Child.first_name, Child.last_name, Room.name)
+        .outerjoin(Room, Room.id == Child.room_id)
+        .where(*on_roll(setting.id, today, today), ~any_other)
+        .order_by(Child.last_name, Child.first_name, Child.id)).all()
     stopped = (select(literal(1)).select_from(SmsOptOut)
                .where(SmsOptOut.setting_id == setting.id, SmsOptOut.mobile == Contact.mobile).exists())
     rows = db.session.execute(
@@ -89,16 +105,7 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
                Contact.mobile, Contact.restricted, _unsubscribed_all().label("unsubscribed_all"),
                stopped.label("stopped"), _recent_failure(since).label("failure"))
         .join(Contact, Contact.id == ChildContact.contact_id)
-        .join(Child, Child.id == ChildContact.child_id)
-        .where(*on_roll(setting.id, today, today), doubtful)).all()
-    # Children with a contact outside `rows` have a contact with something delivered recently.
-    fine = (select(literal(1)).select_from(ChildContact).join(Contact, Contact.id == ChildContact.contact_id)
-            .where(ChildContact.child_id == Child.id, ~doubtful).exists())
-    children = db.session.execute(
-        select(Child.id, Child.first_name, Child.last_name, Room.name)
-        .outerjoin(Room, Room.id == Child.room_id)
-        .where(*on_roll(setting.id, today, today), ~fine)
-        .order_by(Child.last_name, Child.first_name, Child.id)).all()
+        .where(ChildContact.child_id.in_([c.id for c in children]))).all() if children else []
     by_child: dict[int, list] = {}
     for row in rows:
         by_child.setdefault(row.child_id, []).append(row)
@@ -119,18 +126,17 @@ def fallbacks(setting, period) -> tuple[list, int]:
     """Contacts sent a message in another language than their own in the period (at most LIMIT rows):
     (contact id, name, language, messages, last message id); and how many contacts in all."""
     start, end = utc_bounds(setting, period)
-    where = (Delivery.setting_id == setting.id, Delivery.fallback.is_(True), Delivery.status != SUPPRESSED,
-             Delivery.queued_at >= start, Delivery.queued_at < end)
     grouped = (select(Delivery.contact_id, func.count(func.distinct(Delivery.message_id)).label("messages"),
                       func.max(Delivery.message_id).label("last_message"))
-               .where(*where).group_by(Delivery.contact_id).subquery())
-    total = db.session.scalar(select(func.count()).select_from(grouped)) or 0
+               .where(Delivery.setting_id == setting.id, Delivery.fallback.is_(True),
+                      Delivery.queued_at >= start, Delivery.queued_at < end, Delivery.status != SUPPRESSED)
+               .group_by(Delivery.contact_id).subquery())
     rows = db.session.execute(
         select(Contact.id, Contact.first_name, Contact.last_name, Contact.language, grouped.c.messages,
-               grouped.c.last_message)
+               grouped.c.last_message, func.count().over().label("total"))
         .join(grouped, grouped.c.contact_id == Contact.id)
         .order_by(Contact.language, Contact.last_name, Contact.first_name, Contact.id).limit(LIMIT)).all()
-    return rows, total
+    return rows, rows[0].total if rows else 0
 
 
 @dataclass
