@@ -26,7 +26,7 @@ from app.messaging.models import (BULK_CATEGORIES, CANCELLED, DELIVERED, EXPIRED
 from app.messaging.report import reason_text
 
 RECENT_DAYS = 90
-LIMIT = 500  # rows shown per section (the total is always given)
+LIMIT = 100  # rows shown per section (the total is always given)
 # Suppression reasons that mean "this address cannot be used", as opposed to "not this message".
 ADDRESS_REASONS = (outbox.SMS_STOP, *outbox.NO_ADDRESS.values(), *outbox.BAD_ADDRESS.values())
 
