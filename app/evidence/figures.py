@@ -19,7 +19,7 @@ loop over families, so it stays fast at 10,000 families and 1,000,000 deliveries
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
@@ -34,25 +34,6 @@ from app.messaging.models import DELIVERED, SENT, Delivery
 from app.newsletters.models import Acknowledgement, IssueRead
 from app.surveys.models import SurveyInvitation
 from app.workshops.models import CANCELLED, CONFIRMED, MAYBE, YES, Rsvp, Workshop
-
-
-@dataclass(frozen=True)
-class Period:
-    """A date range, first and last day inclusive (a Term has the same shape)."""
-
-    start: date
-    end: date
-
-    @property
-    def end_exclusive(self) -> date:
-        return self.end + timedelta(days=1)
-
-    @property
-    def label(self) -> str:
-        from flask_babel import format_date
-
-        return _s("%(start)s to %(end)s", start=format_date(self.start, "long"),
-                  end=format_date(self.end, "long"))
 
 
 @dataclass

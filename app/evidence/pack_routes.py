@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from app.evidence import pack as packs
-from app.evidence.figures import Period, percent
+from app.evidence.figures import percent
 from app.evidence.forms import PackForm
 from app.evidence.pack_export import to_csv, to_xlsx
 from app.evidence.routes import bp
-from app.evidence.terms import term_containing
+from app.evidence.terms import Period, term_containing
 from app.families.services import local_today
 from app.i18n import _s
 from app.security import MANAGER, PICO, role_required
@@ -24,16 +25,10 @@ def _form() -> tuple[PackForm, Period | None]:
     if not args.get("start") and not args.get("end"):
         term = term_containing(local_today(g.setting))
         args = {"start": term.start.isoformat(), "end": term.end.isoformat()}
-    form = PackForm(formdata=_MultiDict(args))
+    form = PackForm(formdata=MultiDict(args))
     if form.validate():
         return form, Period(form.start.data, form.end.data)
     return form, None
-
-
-def _MultiDict(args):  # noqa: N802 — a constructor in all but name
-    from werkzeug.datastructures import MultiDict
-
-    return MultiDict(args)
 
 
 @bp.get("/pack")

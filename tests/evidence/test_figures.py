@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from app.evidence.figures import Figures, Period, figures
-from app.evidence.terms import previous_term, term_containing
+from app.evidence.figures import Figures, figures
+from app.evidence.terms import Period, previous_term, term_containing
 from app.extensions import db
 from app.feedback.models import FeedbackItem
 from app.involvement.models import ForumMember, Opportunity, VolunteerSignup, VolunteerSlot
