@@ -1,7 +1,7 @@
 """The evidence pack: a date-range form, the printable report, and its CSV and Excel exports."""
 from __future__ import annotations
 
-from flask import Response, current_app, g, render_template, request
+from flask import Response, abort, current_app, g, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from app.evidence import pack as packs
@@ -10,6 +10,7 @@ from app.evidence.forms import PackForm
 from app.evidence.pack_export import to_csv, to_xlsx
 from app.evidence.routes import bp
 from app.evidence.terms import Period, term_containing
+from app.extensions import db
 from app.families.services import local_today
 from app.i18n import _s
 from app.security import MANAGER, PICO, role_required
@@ -38,9 +39,11 @@ def pack():
     form, period = _form()
     if period is None:
         return render_template("evidence/pack.html", form=form, pack=None), 400
-    return render_template("evidence/pack.html", form=form, pack=packs.build(g.setting, period),
+    page = render_template("evidence/pack.html", form=form, pack=packs.build(g.setting, period),
                            percent=percent, min_group=MIN_GROUP, kind_label=packs.kind_label,
                            languages=current_app.config["LANGUAGES"])
+    db.session.commit()  # keep the terms' figures counted for the charts
+    return page
 
 
 @bp.get("/pack.<fmt>")
@@ -48,11 +51,12 @@ def pack():
 def pack_export(fmt: str):
     """The pack's figures and summaries as CSV or as an Excel workbook."""
     if fmt not in TYPES:
-        return render_template("errors/404.html"), 404
+        abort(404)
     form, period = _form()
     if period is None:
         return render_template("evidence/pack.html", form=form, pack=None), 400
     sheets = packs.sheets(packs.build(g.setting, period))
+    db.session.commit()
     body = to_csv(sheets) if fmt == "csv" else to_xlsx(sheets, chart_sheet=_s("By term"))
     name = f"evidence-{period.start.isoformat()}-to-{period.end.isoformat()}.{fmt}"
     return Response(body, mimetype=TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})

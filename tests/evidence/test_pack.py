@@ -139,3 +139,8 @@ def test_bad_dates_show_the_form_again_with_errors(make, login_as, frozen_clock)
             page = response.get_data(as_text=True)
             assert response.status_code == 400 and error in page, (path, query)
             assert 'aria-invalid="true"' in page and "Figures" not in page
+
+
+def test_an_unknown_export_format_is_not_found(make, login_as, frozen_clock):
+    client = login_as(make.user(make.setting(), role="pico"))
+    assert client.get("/evidence/pack.pdf").status_code == 404
