@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, literal, or_, select
 
 from app.clock import utcnow
-from app.evidence.figures import on_roll, utc_bounds
+from app.evidence.figures import no_jit, on_roll, utc_bounds
 from app.extensions import db
 from app.families.models import Child, ChildContact, Contact, Room
 from app.i18n import _s
@@ -84,6 +84,7 @@ def _why_not(row, region: str) -> str | None:
 
 def unreached(setting, today: date) -> tuple[list[Unreached], int]:
     """Families on roll today with no contact that works (at most LIMIT), and how many there are."""
+    no_jit()
     since = utcnow() - timedelta(days=RECENT_DAYS)
     region = setting.phone_region or "GB"
     # Contacts that may not work: nothing delivered recently, restricted, or opted out of everything.
