@@ -28,8 +28,8 @@ from app.extensions import db
 from app.families.models import Child, ChildContact
 from app.feedback.models import FeedbackItem
 from app.i18n import _s
-from app.involvement.models import ACTIVE, CONFIRMED as VOLUNTEER_CONFIRMED, ENDED, ForumMember, Opportunity, \
-    VolunteerSignup, VolunteerSlot
+from app.involvement.models import ACTIVE, ENDED, ForumMember, Opportunity, VolunteerSignup, VolunteerSlot
+from app.involvement.models import CONFIRMED as VOLUNTEER_CONFIRMED
 from app.messaging.models import DELIVERED, SENT, Delivery
 from app.newsletters.models import Acknowledgement, IssueRead
 from app.surveys.models import SurveyInvitation
