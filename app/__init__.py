@@ -87,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth import account_routes  # noqa: F401  (two-step login and password reset register on auth.bp)
     from app.auth.routes import bp as auth_bp
     from app.families import import_routes  # noqa: F401  (the import pages register on families.bp)
-    from app.evidence import action_routes, ledger_routes  # noqa: F401  (pages register on evidence.bp)
+    from app.evidence import action_routes, dashboard_routes, ledger_routes, pack_routes  # noqa: F401  (pages register on evidence.bp)
     from app.evidence.routes import bp as evidence_bp
     from app.families.routes import bp as families_bp
     from app.involvement.routes import bp as involvement_bp

@@ -7,14 +7,18 @@ from flask import Blueprint, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.config import LANGUAGES
+from app.security import SETTING_WIDE
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    """Staff go to their families list; everyone else to the login page."""
+    """Managers and the PICO go to the involvement dashboard, other staff to their families list;
+    everyone else to the login page."""
     if current_user.is_authenticated:
+        if current_user.role in SETTING_WIDE:
+            return redirect(url_for("evidence.dashboard"))
         return redirect(url_for("families.children"))
     return redirect(url_for("auth.login"))
 

@@ -15,10 +15,9 @@ from app.i18n import _s
 _SEASONS = (("spring", 1, 3), ("summer", 4, 8), ("autumn", 9, 12))
 
 
-@dataclass(frozen=True)
-class Term:
-    season: str  # "autumn" | "spring" | "summer"
-    year: int
+class _Days:
+    """What a term and any other date range share: `start` and `end`, both days inclusive."""
+
     start: date
     end: date
 
@@ -26,13 +25,35 @@ class Term:
     def end_exclusive(self) -> date:
         return self.end + timedelta(days=1)
 
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Term(_Days):
+    season: str  # "autumn" | "spring" | "summer"
+    year: int
+    start: date
+    end: date
+
     @property
     def label(self) -> str:
         names = {"autumn": _s("Autumn term"), "spring": _s("Spring term"), "summer": _s("Summer term")}
         return f"{names[self.season]} {self.year}"
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
+
+@dataclass(frozen=True)
+class Period(_Days):
+    """Any date range (the evidence pack's), first and last day inclusive."""
+
+    start: date
+    end: date
+
+    @property
+    def label(self) -> str:
+        from flask_babel import format_date
+
+        return _s("%(start)s to %(end)s", start=format_date(self.start, "long"), end=format_date(self.end, "long"))
 
 
 def _term(season: str, year: int) -> Term:

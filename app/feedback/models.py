@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -24,7 +24,8 @@ MAX_TEXT = 4000
 class FeedbackItem(TenantMixin, TimestampMixin, db.Model):
     """One piece of feedback (compliment … concern), possibly raised to a formal complaint."""
 
-    __table_args__ = (UniqueConstraint("setting_id", "reference", name="uq_feedback_reference"),)
+    __table_args__ = (UniqueConstraint("setting_id", "reference", name="uq_feedback_reference"),
+                      Index("ix_feedback_item_setting_received_at", "setting_id", "received_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

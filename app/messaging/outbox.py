@@ -135,8 +135,8 @@ def _contact_batches(message: Message) -> Iterator[list]:
         after = rows[-1].id
 
 
-def _valid_address(channel: str, raw: str | None, region: str) -> tuple[str | None, str | None]:
-    """(address, None) when usable, else (None, reason code)."""
+def valid_address(channel: str, raw: str | None, region: str) -> tuple[str | None, str | None]:
+    """(address, None) when usable, else (None, reason code): the outbox's test, also used by reach reports."""
     if not raw:
         return None, NO_ADDRESS[channel]
     try:
@@ -184,7 +184,7 @@ def _rows_for_batch(message: Message, rows: list, languages: set[str], region: s
                    "channel": channel, "language": language, "fallback": language != r.language,
                    "status": QUEUED, "queued_at": now, "attempts": 0, "stuck": False,
                    "address": None, "reason": None}
-            address, reason = _valid_address(channel, r.email if channel == "email" else r.mobile, region)
+            address, reason = valid_address(channel, r.email if channel == "email" else r.mobile, region)
             if r.restricted:
                 reason = RESTRICTED
             elif r.erased_at is not None:
@@ -251,7 +251,7 @@ def _staff_rows(message: Message, languages: set[str]) -> list[dict]:
             if channel == "sms":
                 reason = STAFF_NO_SMS
             else:
-                address, reason = _valid_address("email", user.email, "GB")
+                address, reason = valid_address("email", user.email, "GB")
                 row["address"] = address
             if reason is None and not user.active:
                 reason = STAFF_INACTIVE

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -84,22 +84,24 @@ class Upload(TenantMixin, db.Model):
 class IssueRead(TenantMixin, db.Model):
     """A contact opened the web version (once per contact; the first time is kept)."""
 
-    __table_args__ = (UniqueConstraint("issue_id", "contact_id", name="uq_issue_read_contact"),)
+    __table_args__ = (UniqueConstraint("issue_id", "contact_id", name="uq_issue_read_contact"),
+                      Index("ix_issue_read_contact_at", "contact_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Acknowledgement(TenantMixin, db.Model):
     """'I have read and understood': once per contact per notice, with the language it was shown in."""
 
-    __table_args__ = (UniqueConstraint("issue_id", "contact_id", name="uq_acknowledgement_contact"),)
+    __table_args__ = (UniqueConstraint("issue_id", "contact_id", name="uq_acknowledgement_contact"),
+                      Index("ix_acknowledgement_contact_at", "contact_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
-    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     language: Mapped[str] = mapped_column(String(8))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.columns import TenantMixin, TimestampMixin, UTCDateTime
@@ -128,7 +128,8 @@ class SurveyText(db.Model):
 class SurveyInvitation(TenantMixin, db.Model):
     """One contact invited to one survey: knows whether they responded, never what or when."""
 
-    __table_args__ = (UniqueConstraint("survey_id", "contact_id", name="uq_survey_invitation"),)
+    __table_args__ = (UniqueConstraint("survey_id", "contact_id", name="uq_survey_invitation"),
+                      Index("ix_survey_invitation_setting_invited_at", "setting_id", "invited_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id", ondelete="CASCADE"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:17:56.219266
+Create Date: 2026-11-23 01:18:07.857644
 
 """
 from alembic import op
@@ -53,6 +53,20 @@ def upgrade():
     )
     with op.batch_alter_table('alert_options', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_alert_options_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('figure_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('start', sa.Date(), nullable=False),
+    sa.Column('end', sa.Date(), nullable=False),
+    sa.Column('values', sa.JSON(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_figure_snapshot_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_figure_snapshot')),
+    sa.UniqueConstraint('setting_id', 'start', 'end', name='uq_figure_snapshot_period')
+    )
+    with op.batch_alter_table('figure_snapshot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_figure_snapshot_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('forum_meeting',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -596,7 +610,8 @@ def upgrade():
     sa.UniqueConstraint('message_id', 'user_id', 'channel', name='uq_delivery_message_user_channel')
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_delivery_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index('ix_delivery_contact_sent_at', ['contact_id', 'sent_at', 'status'], unique=False)
+        batch_op.create_index('ix_delivery_fallback_queued_at', ['setting_id', 'queued_at'], unique=False, sqlite_where=sa.text('fallback IS 1'), postgresql_where=sa.text('fallback IS true'))
         batch_op.create_index(batch_op.f('ix_delivery_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
@@ -656,6 +671,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_feedback_item_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_item_received_at'), ['received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_item_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index('ix_feedback_item_setting_received_at', ['setting_id', 'received_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_item_status'), ['status'], unique=False)
 
     op.create_table('forum_member',
@@ -881,6 +897,7 @@ def upgrade():
     with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_invitation_contact_id'), ['contact_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_invitation_setting_id'), ['setting_id'], unique=False)
+        batch_op.create_index('ix_survey_invitation_setting_invited_at', ['setting_id', 'invited_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_invitation_survey_id'), ['survey_id'], unique=False)
 
     op.create_table('survey_question',
@@ -968,7 +985,7 @@ def upgrade():
     sa.UniqueConstraint('issue_id', 'contact_id', name='uq_acknowledgement_contact')
     )
     with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_acknowledgement_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index('ix_acknowledgement_contact_at', ['contact_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_acknowledgement_issue_id'), ['issue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_acknowledgement_setting_id'), ['setting_id'], unique=False)
 
@@ -1102,7 +1119,7 @@ def upgrade():
     sa.UniqueConstraint('issue_id', 'contact_id', name='uq_issue_read_contact')
     )
     with op.batch_alter_table('issue_read', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_issue_read_contact_id'), ['contact_id'], unique=False)
+        batch_op.create_index('ix_issue_read_contact_at', ['contact_id', 'at'], unique=False)
         batch_op.create_index(batch_op.f('ix_issue_read_issue_id'), ['issue_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_issue_read_setting_id'), ['setting_id'], unique=False)
 
@@ -1263,7 +1280,7 @@ def downgrade():
     with op.batch_alter_table('issue_read', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issue_read_setting_id'))
         batch_op.drop_index(batch_op.f('ix_issue_read_issue_id'))
-        batch_op.drop_index(batch_op.f('ix_issue_read_contact_id'))
+        batch_op.drop_index('ix_issue_read_contact_at')
 
     op.drop_table('issue_read')
     with op.batch_alter_table('feedback_reply', schema=None) as batch_op:
@@ -1299,7 +1316,7 @@ def downgrade():
     with op.batch_alter_table('acknowledgement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_acknowledgement_setting_id'))
         batch_op.drop_index(batch_op.f('ix_acknowledgement_issue_id'))
-        batch_op.drop_index(batch_op.f('ix_acknowledgement_contact_id'))
+        batch_op.drop_index('ix_acknowledgement_contact_at')
 
     op.drop_table('acknowledgement')
     with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
@@ -1323,6 +1340,7 @@ def downgrade():
     op.drop_table('survey_question')
     with op.batch_alter_table('survey_invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_invitation_survey_id'))
+        batch_op.drop_index('ix_survey_invitation_setting_invited_at')
         batch_op.drop_index(batch_op.f('ix_survey_invitation_setting_id'))
         batch_op.drop_index(batch_op.f('ix_survey_invitation_contact_id'))
 
@@ -1384,6 +1402,7 @@ def downgrade():
     op.drop_table('forum_member')
     with op.batch_alter_table('feedback_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_item_status'))
+        batch_op.drop_index('ix_feedback_item_setting_received_at')
         batch_op.drop_index(batch_op.f('ix_feedback_item_setting_id'))
         batch_op.drop_index(batch_op.f('ix_feedback_item_received_at'))
         batch_op.drop_index(batch_op.f('ix_feedback_item_owner_id'))
@@ -1402,7 +1421,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))
         batch_op.drop_index(batch_op.f('ix_delivery_provider_id'))
         batch_op.drop_index(batch_op.f('ix_delivery_message_id'))
-        batch_op.drop_index(batch_op.f('ix_delivery_contact_id'))
+        batch_op.drop_index('ix_delivery_fallback_queued_at', sqlite_where=sa.text('fallback IS 1'), postgresql_where=sa.text('fallback IS true'))
+        batch_op.drop_index('ix_delivery_contact_sent_at')
 
     op.drop_table('delivery')
     with op.batch_alter_table('consent_event', schema=None) as batch_op:
@@ -1539,6 +1559,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_forum_meeting_setting_id'))
 
     op.drop_table('forum_meeting')
+    with op.batch_alter_table('figure_snapshot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_figure_snapshot_setting_id'))
+
+    op.drop_table('figure_snapshot')
     with op.batch_alter_table('alert_options', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_alert_options_setting_id'))
 

@@ -37,7 +37,7 @@ def test_staff_log_in_after_a_wrong_password(page, live_server, language):
 
     page.get_by_label(live_server.text("Password", language)).fill(PASSWORD)
     page.get_by_role("button", name=live_server.text("Log in", language)).click()
-    page.wait_for_url(live_server.url("/children"))
+    page.wait_for_url(live_server.url("/evidence/"))  # a manager's home page is the involvement dashboard
     assert "Sam Key" in page.locator("header").inner_text()
     assert page.get_attribute("html", "lang") == ("ur" if language == "ur" else "en-GB")
 
