@@ -44,10 +44,41 @@ class Pack:
     surveys: list[SurveySummary]
     you_said: list[tuple[object, str]]  # (when sent, the summary in the setting's language)
     feedback_by_kind: list[tuple[str, int]]
-    # ACTION PLAN: filled in by the action-plan module (branch evidence-ledger) once merged: a list of
-    # the actions due or updated in the period. None leaves the section out of the page and exports.
-    actions: list | None = None
+    actions: list[PackAction]  # the action plan's actions under way in the period
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PackAction:
+    """One action of the plan as the pack shows it: families are counted, never named."""
+
+    what: str
+    who: str
+    due_on: object
+    status: str
+    done: bool
+    outcome: str
+    concerns: str
+
+
+def _actions(setting, period) -> list[PackAction]:
+    from flask import current_app
+
+    from app.evidence.action_forms import STATUS_LABELS
+    from app.evidence.actions import actions_in_range
+    from app.evidence.models import DONE
+
+    languages = current_app.config["LANGUAGES"]
+    out = []
+    for action in actions_in_range(setting.id, period.start, period.end):
+        families = sum(1 for link in action.links if link.child_id)
+        parts = ([_s("%(n)s families", n=families)] if families > 1 else [_s("1 family")] if families else [])
+        parts += [link.room.name for link in action.links if link.room is not None]
+        parts += [languages.get(link.language, link.language) for link in action.links if link.language]
+        out.append(PackAction(what=action.what, who=action.owner.name if action.owner else "", due_on=action.due_on,
+                              status=str(STATUS_LABELS[action.status]), done=action.status == DONE, outcome=action.outcome or "",
+                              concerns=", ".join(parts)))
+    return out
 
 
 def _surveys(setting, start, end) -> list[SurveySummary]:
@@ -104,7 +135,7 @@ def build(setting, period) -> Pack:
     trend = [(term, kept_figures(setting, term, today)[0]) for term in recent_terms(period.end, TREND_TERMS)]
     return Pack(period=period, figures=figures(setting, period), measures=measures(), trend=trend,
                 surveys=_surveys(setting, start, end), you_said=_you_said(setting, start, end),
-                feedback_by_kind=_feedback_by_kind(setting, start, end))
+                feedback_by_kind=_feedback_by_kind(setting, start, end), actions=_actions(setting, period))
 
 
 def kind_label(kind: str) -> str:
@@ -141,7 +172,7 @@ def sheets(pack: Pack) -> dict[str, list[list]]:
     you_said_rows = [[_s("Sent"), _s("You said, we did")]] + [[at.date().isoformat(), text]
                                                               for at, text in pack.you_said]
     feedback_rows = [[_s("Kind"), _s("Received")]] + [[kind_label(k), n] for k, n in pack.feedback_by_kind]
-    out = {_s("Figures"): figure_rows, _s("By term"): trend_rows, _s("Questionnaires"): survey_rows,
-           _s("Feedback"): feedback_rows, _s("You said, we did"): you_said_rows}
-    # ACTION PLAN: add the actions sheet here once the action plan is merged (see Pack.actions).
-    return out
+    action_rows = [[_s("Action"), _s("Who"), _s("By when"), _s("Status"), _s("Outcome"), _s("For")]] + [
+        [a.what, a.who, a.due_on.isoformat(), a.status, a.outcome, a.concerns] for a in pack.actions]
+    return {_s("Figures"): figure_rows, _s("By term"): trend_rows, _s("Questionnaires"): survey_rows,
+            _s("Feedback"): feedback_rows, _s("You said, we did"): you_said_rows, _s("Action plan"): action_rows}

@@ -30,6 +30,7 @@ EXPORTED = {
     "alert": "late_collection_alerts.json",
     "alert_event": "late_collection_steps.json",
     "home_time_mark": "home_time_marks.json",
+    "action_link": "involvement_plan_actions.json",
     "saved_list_member": "saved_lists.json",
     "audit_entry": "audit_entries.json",
 }

@@ -90,7 +90,7 @@ def test_xlsx_export(make, login_as, frozen_clock):
     response = login_as(manager).get("/evidence/pack.xlsx?start=2026-09-01&end=2026-12-31")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Figures", "By term", "Questionnaires", "Feedback", "You said, we did"]
+    assert book.sheetnames == ["Figures", "By term", "Questionnaires", "Feedback", "You said, we did", "Action plan"]
     figures = {row[0]: row[1:4] for row in book["Figures"].iter_rows(values_only=True)}
     assert figures["Families reached"] == (4, 4, 100)
     assert figures["Questionnaire response rate"] == (8, 9, 89)
@@ -144,3 +144,32 @@ def test_bad_dates_show_the_form_again_with_errors(make, login_as, frozen_clock)
 def test_an_unknown_export_format_is_not_found(make, login_as, frozen_clock):
     client = login_as(make.user(make.setting(), role="pico"))
     assert client.get("/evidence/pack.pdf").status_code == 404
+
+
+def test_the_action_plan_is_in_the_pack_with_families_counted_not_named(make, login_as, frozen_clock):
+    from datetime import date
+
+    from app.evidence.models import Action, ActionLink
+
+    setting, manager = _pack_data(make)
+    room = make.room(setting, "Toddlers")
+    families = [make.child(setting, first_name="Wilhelmina"), make.child(setting, first_name="Octavia")]
+    done = Action(setting_id=setting.id, what="Phone families not reached", owner_id=manager.id,
+                  due_on=date(2026, 12, 1), status="done", outcome="Four families now get texts",
+                  closed_on=date(2026, 11, 20))
+    done.links = [ActionLink(child_id=c.id) for c in families]
+    open_ = Action(setting_id=setting.id, what="Polish coffee morning", due_on=date(2027, 1, 15), status="planned")
+    open_.links = [ActionLink(room_id=room.id), ActionLink(language="pl")]
+    db.session.add_all([done, open_])
+    db.session.commit()
+    client = login_as(manager)
+
+    page = client.get("/evidence/pack").get_data(as_text=True)
+    section = page.split('id="pack-actions"', 1)[1]
+    assert "1 of 2 actions under way in this period are done." in section
+    assert "Phone families not reached" in section and "Four families now get texts" in section
+    assert "2 families" in section and "Toddlers, Polski" in section
+    assert "Wilhelmina" not in page and "Octavia" not in page
+
+    rows = list(csv.reader(io.StringIO(client.get("/evidence/pack.csv").get_data(as_text=True))))
+    assert ["Action plan", "Polish coffee morning", "", "2027-01-15", "Planned", "", "Toddlers, Polski"] in rows
