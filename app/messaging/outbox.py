@@ -152,7 +152,7 @@ def channels_for(message: Message, preference: str) -> list[str]:
 
 
 def _reachable_by(channel: str, r, stopped: set[str], region: str) -> bool:
-    address, _reason = _valid_address(channel, r.email if channel == "email" else r.mobile, region)
+    address, _reason = valid_address(channel, r.email if channel == "email" else r.mobile, region)
     return address is not None and not (channel == "sms" and address in stopped)
 
 
@@ -218,7 +218,7 @@ def hashed_opt_outs(message: Message, rows: list, region: str) -> set[tuple[str,
     by_digest: dict[tuple[str, str], str] = {}
     for r in rows:
         for channel, raw in (("email", r.email), ("sms", r.mobile)):
-            address, problem = _valid_address(channel, raw, region) if raw else (None, "none")
+            address, problem = valid_address(channel, raw, region) if raw else (None, "none")
             if problem is None:
                 by_digest[(channel, address_digest(address))] = address
     if not by_digest:
