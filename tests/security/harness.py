@@ -53,7 +53,7 @@ BY_NAME = {
     "signup_id": "signup", "member_id": "member", "list_id": "list", "message_id": "message",
     "issue_id": "issue", "key": "upload_key", "filename": "upload_name", "survey_id": "survey",
     "question_id": "draft_question", "section_id": "draft_section", "public_key": "public_key",
-    "workshop_id": "workshop", "poll_id": "poll", "slot_id": "poll_slot", "job_id": "export_job",
+    "workshop_id": "workshop", "poll_id": "poll", "slot_id": "poll_slot", "job_id": "export_job", "action_id": "action",
     "subject_id": "contact",
 }
 LITERALS = {"language": "en", "fmt": "csv", "number": 1, "kind": "contact"}

@@ -15,6 +15,7 @@ from app.activities import services as activities
 from app.activities.models import Activity, ActivityVersion
 from app.alerts import services as alerts
 from app.alerts.models import Illness
+from app.evidence.models import Action, ActionLink
 from app.extensions import db
 from app.families.models import ChildContact, Contact
 from app.feedback import complaints
@@ -97,6 +98,7 @@ def seed(make) -> World:
     ids.update(_lists(a, parent))
     ids.update(_messages(a))
     ids.update(_privacy(a, parent, manager))
+    ids.update(_action(a, child, manager))
     db.session.commit()
     # Setting B's own things of the kinds a parent opens, to show family A's links never reach them.
     for key, value in {**_newsletter(b, staff["manager_b"]), **_activities(b, room_b, staff["manager_b"]),
@@ -229,6 +231,15 @@ def _lists(a, parent) -> dict:
     db.session.flush()
     lists.add_contacts(saved, [parent.id])
     return {"list": saved.id}
+
+
+def _action(a, child, manager) -> dict:
+    """An action of the PICO's plan, for family A."""
+    action = Action(setting_id=a.id, what="Phone the family", owner_id=manager.id, due_on=NOW.date())
+    action.links = [ActionLink(child_id=child.id)]
+    db.session.add(action)
+    db.session.flush()
+    return {"action": action.id}
 
 
 def _privacy(a, parent, manager) -> dict:
