@@ -69,16 +69,18 @@ def enqueue(ids: list[int], urgent: bool = False, delay: float = 0) -> None:
                                       priority=URGENT_PRIORITY if urgent else BULK_PRIORITY)
 
 
-def enqueue_message(message_id: int) -> None:
-    """Enqueue every queued row of a message, in batches of SEND_BATCH ids (1 for urgent)."""
+def enqueue_message(message_id: int, recipients: tuple[str, list[int]] | None = None,
+                    finish: bool = True) -> None:
+    """Enqueue the queued rows of a message (of some `recipients` only: see outbox.queued_ids), in
+    batches of SEND_BATCH ids (1 for urgent); then, with `finish`, mark it done if nothing is left."""
     message = db.session.get(Message, message_id)
     urgent = message.urgency == URGENT
     size = 1 if urgent else current_app.config["SEND_BATCH"]
-    for ids in outbox.queued_ids(message_id, batch=size):
+    for ids in outbox.queued_ids(message_id, batch=size, recipients=recipients):
         enqueue(ids, urgent=urgent)
     from app.messaging.services import finish_if_done
 
-    if finish_if_done(message_id):
+    if finish and finish_if_done(message_id):
         db.session.commit()
 
 

@@ -6,7 +6,7 @@ Contacts are read in keyset batches and rows inserted in batches: memory does no
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from sqlalchemy import case, func, or_, select
@@ -220,8 +220,10 @@ def _insert(rows: list[dict], key: str = "contact_id") -> None:
     db.session.execute(stmt, [dict(r, finished_at=r.get("finished_at")) for r in rows])
 
 
-def expand(message: Message) -> int:
-    """Write the message's delivery rows (idempotent: existing rows are kept); returns rows seen."""
+def expand(message: Message, on_batch: Callable[[list[int]], None] | None = None) -> int:
+    """Write the message's delivery rows (idempotent: existing rows are kept); returns rows seen.
+
+    `on_batch(contact_ids)` is called after each batch of rows is written (staff audiences: user ids)."""
     languages = {v.language for v in message.versions}
     if message.default_language not in languages:
         raise ValueError("the message has no version in its default language")
@@ -233,21 +235,29 @@ def expand(message: Message) -> int:
         rows = _staff_rows(message, languages)
         if rows:
             _insert(rows, key="user_id")
+            if on_batch:
+                on_batch(sorted({r["user_id"] for r in rows}))
         return len(rows)
     for rows in _contact_batches(message):
         batch = _rows_for_batch(message, rows, languages, region)
         _insert(batch)
         total += len(batch)
+        if on_batch:
+            on_batch([r.id for r in rows])
     return total
 
 
-def queued_ids(message_id: int, batch: int = BATCH) -> Iterator[list[int]]:
-    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order."""
+def queued_ids(message_id: int, batch: int = BATCH, recipients: tuple[str, list[int]] | None = None
+               ) -> Iterator[list[int]]:
+    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order.
+
+    `recipients` ("contact_id" or "user_id", ids) keeps those of some recipients only."""
+    only = [getattr(Delivery, recipients[0]).in_(recipients[1])] if recipients else []
     after = 0
     while True:
         ids = list(db.session.scalars(
             select(Delivery.id).where(Delivery.message_id == message_id, Delivery.status == QUEUED,
-                                      Delivery.id > after).order_by(Delivery.id).limit(batch)))
+                                      Delivery.id > after, *only).order_by(Delivery.id).limit(batch)))
         if not ids:
             return
         yield ids
