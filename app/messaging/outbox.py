@@ -274,3 +274,31 @@ def language_counts(setting_id: int, audience: dict) -> dict[str, int]:
             if not r.restricted and r.has_current:
                 out[r.language] = out.get(r.language, 0) + 1
     return out
+
+
+def family_language_counts(setting_id: int, audience: dict) -> dict[str, int]:
+    """Families an audience would reach, by language: contacts linked through their children (parents of
+    siblings, separated parents of one child) are one family, counted once under each language its
+    reached contacts prefer. A contact with no child is a family of their own."""
+    probe = Message(setting_id=setting_id, audience=audience)
+    languages: dict[int, str] = {}
+    for rows in _contact_batches(probe):
+        languages.update((r.id, r.language) for r in rows if not r.restricted and r.has_current)
+    parent: dict[tuple, tuple] = {}
+
+    def root(node: tuple) -> tuple:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    ids = list(languages)
+    for start in range(0, len(ids), BATCH):
+        for contact_id, child_id in db.session.execute(select(ChildContact.contact_id, ChildContact.child_id)
+                                                       .where(ChildContact.contact_id.in_(ids[start:start + BATCH]))):
+            parent[root(("contact", contact_id))] = root(("child", child_id))
+    families = {(language, root(("contact", contact_id))) for contact_id, language in languages.items()}
+    out: dict[str, int] = {}
+    for language, _family in families:
+        out[language] = out.get(language, 0) + 1
+    return out

@@ -121,7 +121,8 @@ def show(issue_id: int):
         file_url=content.file_url, can_translate=translator() is not None,
         pending=db.session.scalars(select(Contact).where(Contact.id.in_(pending))).all() if pending else [],
         acks=services.acknowledgements(issue), title=services.issue_title(issue),
-        editable=services.editable(issue))
+        editable=services.editable(issue), families=services.family_needs(issue),
+        sms_costs=services.sms_costs(issue, needs))
 
 
 @bp.route("/newsletters/<int:issue_id>/versions/<language>", methods=["GET", "POST"])

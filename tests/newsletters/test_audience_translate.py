@@ -1,5 +1,6 @@
 """Audience choices in the outbox, and the LibreTranslate adapter against a small local HTTP server."""
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -57,16 +58,41 @@ def test_starting_leaving_and_key_groups(make, frozen_clock):
 
 def test_compose_screen_counts_families_per_language(make, login_as):
     setting = make.setting()
-    child = make.child(setting)
-    for lang in ("pl", "pl", "ar"):
-        make.contact(setting, children=[child], language=lang)
+    amy, ben, cat = make.child(setting), make.child(setting), make.child(setting)
+    make.contact(setting, children=[amy], language="pl")  # two Polish parents of one child: one family
+    make.contact(setting, children=[amy], language="pl")
+    make.contact(setting, children=[amy], language="ar")  # the same family, also needs Arabic
+    make.contact(setting, children=[ben, cat], language="pl")  # siblings with one parent: one family
     client = login_as(make.user(setting, role="pico"))
     issue = new_issue(client)
     page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
-    table = page.split("Parents and carers who need it")[1]
+    table = page.split("Families who need it")[1]
     polish = table.split("<td>Polski</td>")[1].split("</tr>")[0]
-    assert "<td>2</td>" in polish and "Missing" in polish
-    assert "<td>1</td>" in table.split("<td>العربية</td>")[1].split("</tr>")[0]
+    assert "<td>2</td><td>3</td>" in polish and "Missing" in polish  # 2 families, 3 parents and carers
+    assert "<td>1</td><td>1</td>" in table.split("<td>العربية</td>")[1].split("</tr>")[0]
+
+
+def test_compose_screen_shows_sms_segments_cost_and_warns_over_three(make, login_as, app):
+    app.config["SMS_PRICE_PER_SEGMENT"] = 0.05
+    setting = make.setting()
+    child = make.child(setting)
+    for lang in ("en", "pl", "pl"):
+        make.contact(setting, children=[child], language=lang, mobile="07700 900123")
+    client = login_as(make.user(setting, role="pico"))
+    issue = new_issue(client, channels="both")
+    write(client, issue, sms="Park on Friday.")
+    write(client, issue, language="pl", title="Wieści", body="Park", sms="Żółć " * 50)  # UCS-2, 250 chars
+    page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
+    table = re.sub(r">\s+<", "><", page.split("Text message length and estimated cost")[1].split("</table>")[0])
+    english = table.split("<td>English</td>")[1].split("</tr>")[0]
+    polish = table.split("<td>Polski</td>")[1].split("</tr>")[0]
+    assert "<td>GSM-7</td><td>1</td>" in english and "over 3 segments" not in english
+    assert "<td>£0.05</td><td>1</td><td>£0.05</td>" in english
+    assert "<td>UCS-2</td><td>5 " in polish and "over 3 segments" in polish  # 250 + the link: 5 × 67
+    assert "<td>£0.25</td><td>2</td><td>£0.50</td>" in polish
+    email_only = new_issue(client)
+    write(client, email_only)
+    assert "estimated cost" not in client.get(f"/newsletters/{email_only.id}").get_data(as_text=True)
 
 
 class _Translator(BaseHTTPRequestHandler):
