@@ -166,10 +166,7 @@ def received(issue: Issue, contact_id: int) -> bool:
 
 def version_for(issue: Issue, language: str) -> IssueVersion:
     """The approved version in `language`, else the default language's."""
-    v = issue.version(language)
-    if v is not None and v.status == APPROVED:
-        return v
-    return issue.version(issue.setting.default_language)
+    return issue.approved_or_default(language, issue.setting.default_language)
 
 
 def _record_once(row) -> bool:

@@ -1,8 +1,5 @@
 """Audience choices in the outbox, and the LibreTranslate adapter against a small local HTTP server."""
-import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from sqlalchemy import select
 
@@ -13,6 +10,8 @@ from app.messaging.services import create_message, send_now
 from app.newsletters.models import IssueVersion
 from app.newsletters.translate import LibreTranslate, TranslationError
 from newsletter_helpers import new_issue, write
+from tests.translate_stub import Translator as _Translator
+from tests.translate_stub import server as _server
 
 EN = {"en": {"subject": "News", "body_text": "Hello"}}
 
@@ -93,33 +92,6 @@ def test_compose_screen_shows_sms_segments_cost_and_warns_over_three(make, login
     email_only = new_issue(client)
     write(client, email_only)
     assert "estimated cost" not in client.get(f"/newsletters/{email_only.id}").get_data(as_text=True)
-
-
-class _Translator(BaseHTTPRequestHandler):
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.seen.append(body)
-        if body["q"] == "boom":
-            self.send_response(500)
-            self.end_headers()
-            return
-        answer = json.dumps({"translatedText": f"[{body['target']}] {body['q']}"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-def _server():
-    server = HTTPServer(("127.0.0.1", 0), _Translator)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def test_libretranslate_adapter_and_machine_output_needs_review(make, login_as, app):
