@@ -89,6 +89,10 @@ def test_compose_screen_shows_sms_segments_cost_and_warns_over_three(make, login
     assert "<td>£0.05</td><td>1</td><td>£0.05</td>" in english
     assert "<td>UCS-2</td><td>5 " in polish and "over 3 segments" in polish  # 250 + the link: 5 × 67
     assert "<td>£0.25</td><td>2</td><td>£0.50</td>" in polish
+    notice = new_issue(client, kind="notice", channels="sms")
+    write(client, notice, sms="Sickness policy: " + "please read it " * 28)  # GSM-7, over 3 segments with the link
+    page = re.sub(r">\s+<", "><", client.get(f"/newsletters/{notice.id}").get_data(as_text=True))
+    assert "over 3 segments" in page.split("estimated cost")[1].split("<td>English</td>")[1].split("</tr>")[0]
     email_only = new_issue(client)
     write(client, email_only)
     assert "estimated cost" not in client.get(f"/newsletters/{email_only.id}").get_data(as_text=True)
