@@ -12,7 +12,7 @@ from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, Wor
 from app.involvement.models import (ForumMeeting, ForumMember, InterestSignup, Opportunity,  # noqa: F401
                                     SkillOffer, VolunteerSignup, VolunteerSlot)
 from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion, Upload  # noqa: F401
-from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest  # noqa: F401
+from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest, DigestVersion  # noqa: F401
 from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyOption,  # noqa: F401
                                 SurveyQuestion, SurveyResponse, SurveySection, SurveyText)
 from app.lists.models import SavedList, SavedListMember  # noqa: F401

@@ -54,3 +54,12 @@ class TriedForm(FlaskForm):
     """'We tried it', with an optional note."""
 
     note = TextAreaField(_l("Tell us how it went (optional)"), validators=[Optional(), Length(max=1000)])
+
+
+class DigestVersionForm(FlaskForm):
+    """What the children explored, in one language, and its review state."""
+
+    explored = TextAreaField(_sl("What the children explored this week"),
+                             validators=[DataRequired(message=_sl("Say what the children explored.")),
+                                         Length(max=2000)])
+    status = SelectField(_sl("Status"), choices=list(STATE_LABELS.items()))

@@ -7,15 +7,20 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.activities import services
-from app.activities.forms import ActivityForm, ActivityVersionForm, DigestForm, TriedForm
-from app.activities.models import Activity, ActivityVersion, Digest
+from app.activities.forms import ActivityForm, ActivityVersionForm, DigestForm, DigestVersionForm, TriedForm
+from app.activities.models import Activity, ActivityVersion, Digest, DigestVersion
 from app.extensions import db
 from app.families.models import Room
 from app.i18n import _s, select_language
+from app.messaging import outbox
 from app.newsletters.content import UploadError, file_url, save_upload
+from app.families.forms import language_choices
+from app.newsletters.forms import STATE_LABELS, EmptyForm, TranslateForm
+from app.newsletters.translate import translator
 from app.parents import links
 from app.parents.routes import parent_required
 from app.security import MANAGER, PICO, KEY_PERSON, owned_or_404, role_required
+from app.versioned import machine_translate, version_row
 
 bp = Blueprint("activities", __name__, template_folder="templates")
 STAFF = (MANAGER, PICO, KEY_PERSON)
@@ -62,15 +67,29 @@ def version(activity_id: int, language: str):
     existing = activity.version(language)
     form = ActivityVersionForm(obj=existing)
     if form.validate_on_submit():
-        if existing is None:
-            existing = ActivityVersion(language=language)
-            activity.versions.append(existing)
-        form.populate_obj(existing)
+        form.populate_obj(version_row(activity, language, ActivityVersion))
         db.session.commit()
         flash(_s("Saved."), "success")
         return redirect(url_for("activities.library"))
+    default = current_user.setting.default_language
     return render_template("activities/version.html", form=form, activity=activity, language=language,
-                           languages=current_app.config["LANGUAGES"])
+                           languages=current_app.config["LANGUAGES"], version=existing,
+                           can_translate=translator() is not None and language != default
+                           and activity.version(default) is not None, button=EmptyForm())
+
+
+@bp.post("/activities/<int:activity_id>/translate/<language>")
+@role_required(*STAFF)
+def translate(activity_id: int, language: str):
+    """A machine translation of the default version as a first draft ("needs review")."""
+    activity = owned_or_404(db.session.get(Activity, activity_id))
+    if language not in current_app.config["LANGUAGES"] or not EmptyForm().validate_on_submit():
+        abort(404)
+    if machine_translate(activity, current_user.setting.default_language, language,
+                         {"title": 200, "what_you_need": None, "what_to_do": None, "why_it_helps": None},
+                         ActivityVersion):
+        db.session.commit()
+    return redirect(url_for("activities.version", activity_id=activity.id, language=language))
 
 
 @bp.route("/activities/digest", methods=["GET", "POST"])
@@ -91,11 +110,92 @@ def digest():
         reasons = services.problems(current_user.setting, form.room.data, form.activities.data)
         if not reasons:
             room = owned_or_404(db.session.get(Room, form.room.data))
-            services.send_digest(current_user.setting, room, form.explored.data, form.activities.data, current_user)
-            flash(_s("Sending this week's learning to %(room)s.", room=room.name), "success")
-            return redirect(url_for("activities.tries"))
+            found = services.create_digest(current_user.setting, room, form.explored.data, form.activities.data)
+            db.session.commit()
+            return redirect(url_for("activities.digest_show", digest_id=found.id))
         form.activities.errors = list(form.activities.errors) + reasons
     return render_template("activities/digest.html", form=form)
+
+
+def _digest(digest_id: int) -> Digest:
+    return owned_or_404(db.session.get(Digest, digest_id))
+
+
+def _draft_or_redirect(found: Digest):
+    if found.message_id:
+        flash(_s("This digest has been sent: it can no longer be changed."), "error")
+        return redirect(url_for("activities.digest_show", digest_id=found.id))
+    return None
+
+
+@bp.get("/activities/digests/<int:digest_id>")
+@role_required(*STAFF)
+def digest_show(digest_id: int):
+    """A digest before sending: languages needed (families), its texts' versions, SMS costs, send."""
+    found = _digest(digest_id)
+    needs = outbox.language_counts(found.setting_id, {"rooms": [found.room_id]})
+    translate_form = TranslateForm()
+    translate_form.language.choices = [c for c in language_choices() if c[0] != found.setting.default_language]
+    return render_template(
+        "activities/digest_show.html", digest=found, activities=services.activities_of(found), needs=needs,
+        families=services.family_needs(found), languages=current_app.config["LANGUAGES"],
+        problems=[] if found.message_id else services.digest_problems(found), state_labels=STATE_LABELS,
+        sms_costs=services.sms_costs(found, needs), translate_form=translate_form, button=EmptyForm(),
+        can_translate=translator() is not None and not found.message_id)
+
+
+@bp.route("/activities/digests/<int:digest_id>/versions/<language>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def digest_version(digest_id: int, language: str):
+    """Write or review what the children explored in one language."""
+    found = _digest(digest_id)
+    if language not in current_app.config["LANGUAGES"]:
+        abort(404)
+    if (stop := _draft_or_redirect(found)) is not None:
+        return stop
+    form = DigestVersionForm(obj=found.version(language))
+    if form.validate_on_submit():
+        form.populate_obj(version_row(found, language, DigestVersion))
+        db.session.commit()
+        flash(_s("Saved."), "success")
+        return redirect(url_for("activities.digest_show", digest_id=found.id))
+    return render_template("activities/digest_version.html", form=form, digest=found, language=language,
+                           languages=current_app.config["LANGUAGES"], version=found.version(language))
+
+
+@bp.post("/activities/digests/<int:digest_id>/translate")
+@role_required(*STAFF)
+def digest_translate(digest_id: int):
+    """A machine translation of what the children explored, as a first draft ("needs review")."""
+    found = _digest(digest_id)
+    if (stop := _draft_or_redirect(found)) is not None:
+        return stop
+    form = TranslateForm()
+    form.language.choices = language_choices()
+    if not form.validate_on_submit() or not machine_translate(
+            found, found.setting.default_language, form.language.data, {"explored": None}, DigestVersion):
+        return redirect(url_for("activities.digest_show", digest_id=found.id))
+    db.session.commit()
+    return redirect(url_for("activities.digest_version", digest_id=found.id, language=form.language.data))
+
+
+@bp.post("/activities/digests/<int:digest_id>/send")
+@role_required(*STAFF)
+def digest_send(digest_id: int):
+    """Send the digest now to the room's families by email and text."""
+    found = _digest(digest_id)
+    if (stop := _draft_or_redirect(found)) is not None:
+        return stop
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    reasons = services.digest_problems(found)
+    if reasons:
+        for reason in reasons:
+            flash(reason, "error")
+        return redirect(url_for("activities.digest_show", digest_id=found.id))
+    services.send_digest(found, current_user)
+    flash(_s("Sending this week's learning to %(room)s.", room=found.room.name), "success")
+    return redirect(url_for("activities.tries"))
 
 
 @bp.get("/activities/tries")
@@ -135,6 +235,7 @@ def week(digest_id: int):
     items = [(a, services.version_for(a, language, default)) for a in activities]
     forms = {a.id: TriedForm(prefix=f"a{a.id}") for a in activities}
     return render_template("activities/week.html", digest=found, items=items, forms=forms,
+                           explored=found.approved_or_default(language, default).explored,
                            tried=services.tried(contact.id, [a.id for a in activities]),
                            areas=services.AREAS, file_url=file_url)
 

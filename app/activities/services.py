@@ -6,14 +6,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest
+from app.activities.models import Activity, ActivityTry, ActivityVersion, Digest, DigestVersion
 from app.extensions import db
 from app.families.models import Room
 from app.i18n import in_language
+from app.messaging import outbox
+from app.messaging.costs import compose_costs
 from app.messaging.models import SUPPRESSED, Delivery
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
 from app.newsletters.content import file_url
+from app.versioned import APPROVED
 
 PURPOSE = "activities"
 # The seven areas of learning and development of the EYFS.
@@ -32,8 +35,7 @@ AGE_BANDS = {"0-1": _l("Babies (up to 1 year)"), "1-2": _l("1 to 2 years"), "2-3
 
 def version_for(activity: Activity, language: str, default: str) -> ActivityVersion | None:
     """The approved version in `language`, else the default language's."""
-    v = activity.version(language)
-    return v if v is not None and v.status == "approved" else activity.version(default)
+    return activity.approved_or_default(language, default)
 
 
 def activities_of(digest: Digest) -> list[Activity]:
@@ -45,7 +47,6 @@ def activities_of(digest: Digest) -> list[Activity]:
 def problems(setting, room_id: int | None, activity_ids: list[int]) -> list[str]:
     """Why a digest cannot go (empty when it can), in plain words for staff."""
     from app.i18n import _s
-    from app.messaging.outbox import language_counts
 
     out = []
     activities = [db.session.get(Activity, i) for i in activity_ids]
@@ -53,21 +54,67 @@ def problems(setting, room_id: int | None, activity_ids: list[int]) -> list[str]
         out.append(_s("Choose one to three activities."))
     for a in activities:
         if a is None or a.setting_id != setting.id or not (v := a.version(setting.default_language)) \
-                or v.status != "approved":
+                or v.status != APPROVED:
             out.append(_s("Each activity needs an approved version in the default language."))
             break
-    if room_id is None or not sum(language_counts(setting.id, {"rooms": [room_id]}).values()):
+    if room_id is None or not sum(outbox.language_counts(setting.id, {"rooms": [room_id]}).values()):
         out.append(_s("Nobody is in this audience (no current family can be reached)."))
     return out
+
+
+def digest_problems(digest: Digest) -> list[str]:
+    """Why a draft digest cannot be sent yet (empty when it can)."""
+    from app.i18n import _s
+
+    out = problems(digest.setting, digest.room_id, list(digest.activity_ids or []))
+    default = digest.setting.default_language
+    v = digest.version(default)
+    if v is None or not v.explored.strip() or v.status != APPROVED:
+        out.append(_s("What the children explored needs an approved version in the default language (%(lang)s).",
+                      lang=default))
+    return out
+
+
+def create_digest(setting, room: Room, explored: str, activity_ids: list[int]) -> Digest:
+    """A draft digest, with what the children explored in the default language (approved: staff wrote it)."""
+    digest = Digest(setting_id=setting.id, room_id=room.id, activity_ids=activity_ids)
+    digest.versions.append(DigestVersion(language=setting.default_language, explored=explored.strip(),
+                                         status=APPROVED))
+    db.session.add(digest)
+    db.session.flush()
+    return digest
+
+
+def _audience(digest: Digest) -> dict:
+    return {"rooms": [digest.room_id]}
+
+
+def family_needs(digest: Digest) -> dict[str, int]:
+    """Families of the digest's room by language."""
+    return outbox.family_language_counts(digest.setting_id, _audience(digest))
+
+
+def _languages(digest: Digest, activities: list[Activity]) -> set[str]:
+    """Languages the digest is sent in: the default, and any with an approved text or activity."""
+    owners = [digest, *activities]
+    return {digest.setting.default_language} | {v.language for o in owners for v in o.versions if v.status == APPROVED}
+
+
+def sms_costs(digest: Digest, needs: dict[str, int]) -> list:
+    """Segments and estimated cost of the digest's text message in each language it is sent in."""
+    activities, default = activities_of(digest), digest.setting.default_language
+    languages = _languages(digest, activities)
+    texts = {lang: _content(digest, activities, lang, default)["sms_text"] for lang in languages}
+    return compose_costs(texts, needs, default)
 
 
 def _content(digest: Digest, activities: list[Activity], language: str, default: str) -> dict:
     with in_language(language):
         heading = _("This week's learning")
         explored = _("What the children explored")
-        lines, html = [heading, "", explored + ":", digest.explored, ""], [f"<h1>{heading}</h1>",
-                                                                            f"<h2>{explored}</h2>"]
-        html.append("<p>" + _escape(digest.explored) + "</p>")
+        text = digest.approved_or_default(language, default).explored
+        lines, html = [heading, "", explored + ":", text, ""], [f"<h1>{heading}</h1>", f"<h2>{explored}</h2>"]
+        html.append("<p>" + _escape(text) + "</p>")
         titles = []
         for a in activities:
             v = version_for(a, language, default)
@@ -91,22 +138,17 @@ def _escape(text: str) -> str:
     return str(escape(text)).replace("\n", "<br>")
 
 
-def send_digest(setting, room: Room, explored: str, activity_ids: list[int], user=None) -> Digest:
-    """Create the digest and send it to the room's families by email and SMS (commits)."""
-    digest = Digest(setting_id=setting.id, room_id=room.id, explored=explored, activity_ids=activity_ids)
-    db.session.add(digest)
-    db.session.flush()
+def send_digest(digest: Digest, user=None) -> None:
+    """Send a draft digest to its room's families by email and SMS, each part in their language (commits)."""
     activities = activities_of(digest)
-    default = setting.default_language
-    languages = {default} | {v.language for a in activities for v in a.versions if v.status == "approved"}
-    versions = {lang: _content(digest, activities, lang, default) for lang in languages}
-    message = create_message(setting, category="activities", channels="both", audience={"rooms": [room.id]},
-                             audience_label=room.name, versions=versions, created_by=user,
+    default = digest.setting.default_language
+    versions = {lang: _content(digest, activities, lang, default) for lang in _languages(digest, activities)}
+    message = create_message(digest.setting, category="activities", channels="both", audience=_audience(digest),
+                             audience_label=digest.room.name, versions=versions, created_by=user,
                              link_purpose=PURPOSE, link_scope_id=digest.id)
     digest.message_id = message.id
     db.session.commit()
     send_now(message.id)
-    return digest
 
 
 def received(digest: Digest, contact_id: int) -> bool:

@@ -7,6 +7,7 @@ the rows in flight (claimed, or sent in the current chunk but not yet recorded),
 from __future__ import annotations
 
 import random
+from collections import Counter
 from itertools import takewhile
 from datetime import timedelta
 
@@ -32,26 +33,25 @@ def _rate_limiter() -> strategies.MovingWindowRateLimiter:
     return _limiters[uri]
 
 
-CAP_CHUNK = 20  # = SEND_CHUNK below: a chunk takes its sends from the cap in one go
-
-
-def _under_cap(channel: str, budget: dict) -> bool:
+def _under_cap(channel: str, budget: dict, left: Counter) -> bool:
     """Take one send from the channel's shared cap; False when the cap is reached.
 
-    Sends are taken from the shared counter CAP_CHUNK at a time (one at a time near the cap), so a
-    bulk send does not pay a round trip to the counter's storage for every message."""
+    Sends are taken from the shared counter for all of the job's rows left on that channel in one go
+    (one at a time near the cap), so a bulk send does not pay a round trip to the counter's storage
+    (or, with memory storage, a new expiry thread) for every few messages."""
     rate = current_app.config.get(f"{channel.upper()}_RATE")
     if not rate:
         return True
     if budget.get(channel, 0) <= 0:
         item = parse(rate)
-        for cost in (min(CAP_CHUNK, item.amount), 1):
+        for cost in (max(1, min(left[channel], item.amount)), 1):
             if _rate_limiter().hit(item, "send", channel, cost=cost):
                 budget[channel] = cost
                 break
         else:
             return False
     budget[channel] -= 1
+    left[channel] -= 1
     return True
 
 
@@ -73,16 +73,18 @@ def enqueue_expansion(message_id: int, urgent: bool = False) -> None:
     (expand_urgent_task if urgent else expand_message_task).schedule(args=(message_id,), delay=0)
 
 
-def enqueue_message(message_id: int) -> None:
-    """Enqueue every queued row of a message, in batches of SEND_BATCH ids (1 for urgent)."""
+def enqueue_message(message_id: int, recipients: tuple[str, list[int]] | None = None,
+                    finish: bool = True) -> None:
+    """Enqueue the queued rows of a message (of some `recipients` only: see outbox.queued_ids), in
+    batches of SEND_BATCH ids (1 for urgent); then, with `finish`, mark it done if nothing is left."""
     message = db.session.get(Message, message_id)
     urgent = message.urgency == URGENT
     size = 1 if urgent else current_app.config["SEND_BATCH"]
-    for ids in outbox.queued_ids(message_id, batch=size):
+    for ids in outbox.queued_ids(message_id, batch=size, recipients=recipients):
         enqueue(ids, urgent=urgent)
     from app.messaging.services import finish_if_done
 
-    if finish_if_done(message_id):
+    if finish and finish_if_done(message_id):
         db.session.commit()
 
 
@@ -198,13 +200,32 @@ def _record_sent(sent: list) -> None:
     sent.clear()
 
 
+def _load(ids: list[int]) -> list[Delivery]:
+    """The rows, with their contacts, users and messages (versions, setting) in one query each,
+    set on each row as loaded (no relationship loader's per-row bookkeeping, no query per row)."""
+    from sqlalchemy.orm import selectinload
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from app.auth.models import User
+    from app.families.models import Contact
+
+    deliveries = list(db.session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)))
+    related = ((Contact, "contact_id", "contact", None), (User, "user_id", "user", None),
+               (Message, "message_id", "message", (selectinload(Message.versions), selectinload(Message.setting))))
+    for model, key, name, options in related:
+        wanted = {getattr(d, key) for d in deliveries} - {None}
+        found = {obj.id: obj for obj in db.session.scalars(
+            select(model).where(model.id.in_(wanted)).options(*(options or ())))} if wanted else {}
+        for delivery in deliveries:
+            set_committed_value(delivery, name, found.get(getattr(delivery, key)))
+    return deliveries
+
+
 def send_deliveries(ids: list[int]) -> None:
     """Claim a batch of rows and send them over one connection per channel, SEND_CHUNK at a time.
 
     Failures are committed as soon as they are known, successes once per chunk; rows claimed but not
     reached (or sent but not yet recorded) when a worker dies stay `sending` for the sweep."""
-    from sqlalchemy.orm import selectinload
-
     from app.messaging.render import issue_links
     from app.messaging.services import finish_if_done
 
@@ -212,19 +233,17 @@ def send_deliveries(ids: list[int]) -> None:
     if not claimed:
         return
     db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
-    deliveries = list(db.session.scalars(
-        select(Delivery).where(Delivery.id.in_(claimed)).order_by(Delivery.id)
-        .options(selectinload(Delivery.contact), selectinload(Delivery.user), selectinload(Delivery.message).selectinload(Message.versions),
-                 selectinload(Delivery.message).selectinload(Message.setting))))
+    deliveries = _load(claimed)
     channels: dict = {}
     cache: dict = {}  # each language's body, rendered once per batch
     budget: dict = {}  # sends already taken from the shared caps
+    left = Counter(d.channel for d in deliveries)  # rows not yet taken from the caps, per channel
     sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
     message_ids = set()
     try:
         for start in range(0, len(deliveries), SEND_CHUNK):
             chunk = deliveries[start:start + SEND_CHUNK]
-            allowed = list(takewhile(lambda d: _under_cap(d.channel, budget), chunk))
+            allowed = list(takewhile(lambda d: _under_cap(d.channel, budget, left), chunk))
             try:
                 links = issue_links(allowed, cache)
                 db.session.commit()  # links exist before anyone can receive them

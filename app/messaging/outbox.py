@@ -6,7 +6,7 @@ Contacts are read in keyset batches and rows inserted in batches: memory does no
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 from sqlalchemy import case, func, or_, select
@@ -269,8 +269,10 @@ def _insert(rows: list[dict], key: str = "contact_id") -> None:
     db.session.execute(stmt, [dict(r, finished_at=r.get("finished_at")) for r in rows])
 
 
-def expand(message: Message) -> int:
-    """Write the message's delivery rows (idempotent: existing rows are kept); returns rows seen."""
+def expand(message: Message, on_batch: Callable[[list[int]], None] | None = None) -> int:
+    """Write the message's delivery rows (idempotent: existing rows are kept); returns rows seen.
+
+    `on_batch(contact_ids)` is called after each batch of rows is written (staff audiences: user ids)."""
     languages = {v.language for v in message.versions}
     if message.default_language not in languages:
         raise ValueError("the message has no version in its default language")
@@ -282,21 +284,29 @@ def expand(message: Message) -> int:
         rows = _staff_rows(message, languages)
         if rows:
             _insert(rows, key="user_id")
+            if on_batch:
+                on_batch(sorted({r["user_id"] for r in rows}))
         return len(rows)
     for rows in _contact_batches(message):
         batch = _rows_for_batch(message, rows, languages, region)
         _insert(batch)
         total += len(batch)
+        if on_batch:
+            on_batch([r.id for r in rows])
     return total
 
 
-def queued_ids(message_id: int, batch: int = BATCH) -> Iterator[list[int]]:
-    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order."""
+def queued_ids(message_id: int, batch: int = BATCH, recipients: tuple[str, list[int]] | None = None
+               ) -> Iterator[list[int]]:
+    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order.
+
+    `recipients` ("contact_id" or "user_id", ids) keeps those of some recipients only."""
+    only = [getattr(Delivery, recipients[0]).in_(recipients[1])] if recipients else []
     after = 0
     while True:
         ids = list(db.session.scalars(
             select(Delivery.id).where(Delivery.message_id == message_id, Delivery.status == QUEUED,
-                                      Delivery.id > after).order_by(Delivery.id).limit(batch)))
+                                      Delivery.id > after, *only).order_by(Delivery.id).limit(batch)))
         if not ids:
             return
         yield ids
@@ -312,4 +322,32 @@ def language_counts(setting_id: int, audience: dict) -> dict[str, int]:
         for r in rows:
             if not r.restricted and r.has_current:
                 out[r.language] = out.get(r.language, 0) + 1
+    return out
+
+
+def family_language_counts(setting_id: int, audience: dict) -> dict[str, int]:
+    """Families an audience would reach, by language: contacts linked through their children (parents of
+    siblings, separated parents of one child) are one family, counted once under each language its
+    reached contacts prefer. A contact with no child is a family of their own."""
+    probe = Message(setting_id=setting_id, audience=audience)
+    languages: dict[int, str] = {}
+    for rows in _contact_batches(probe):
+        languages.update((r.id, r.language) for r in rows if not r.restricted and r.has_current)
+    parent: dict[tuple, tuple] = {}
+
+    def root(node: tuple) -> tuple:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    ids = list(languages)
+    for start in range(0, len(ids), BATCH):
+        for contact_id, child_id in db.session.execute(select(ChildContact.contact_id, ChildContact.child_id)
+                                                       .where(ChildContact.contact_id.in_(ids[start:start + BATCH]))):
+            parent[root(("contact", contact_id))] = root(("child", child_id))
+    families = {(language, root(("contact", contact_id))) for contact_id, language in languages.items()}
+    out: dict[str, int] = {}
+    for language, _family in families:
+        out[language] = out.get(language, 0) + 1
     return out

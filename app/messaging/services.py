@@ -73,16 +73,27 @@ def send_now(message_id: int, from_states: tuple[str, ...] = (DRAFT,)) -> bool:
 
 
 def expand_and_enqueue(message_id: int) -> bool:
-    """Job body: write the delivery rows of a claimed message, commit, put the row ids on the queue."""
+    """Job body: write the delivery rows of a claimed message and put their ids on the queue.
+
+    Each batch of rows is committed and queued as soon as it is written, so workers send while the
+    rest of a large audience is expanded; the message stays `expanding` (not finishable) until the
+    last batch is written."""
+    from app.messaging.dispatch import enqueue_message
+
     message = db.session.get(Message, message_id)
     if message is None or message.status != EXPANDING:
         return False
-    outbox.expand(message)
+    key = "user_id" if (message.audience or {}).get("staff") else "contact_id"
+
+    def written(recipient_ids: list[int]) -> None:
+        db.session.commit()
+        enqueue_message(message_id, recipients=(key, recipient_ids), finish=False)
+
+    outbox.expand(message, on_batch=written)
     message.status = SENDING
     db.session.commit()
-    from app.messaging.dispatch import enqueue_message
-
-    enqueue_message(message_id)
+    if finish_if_done(message_id):
+        db.session.commit()
     return True
 
 

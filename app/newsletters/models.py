@@ -10,16 +10,14 @@ from app.clock import utcnow
 from app.columns import TenantMixin, TimestampMixin, UTCDateTime
 from app.extensions import db
 
-# Version review states.
-DRAFT, NEEDS_REVIEW, APPROVED = "draft", "needs_review", "approved"
-VERSION_STATES = (DRAFT, NEEDS_REVIEW, APPROVED)
+from app.versioned import APPROVED, DRAFT, NEEDS_REVIEW, VERSION_STATES, LanguageVersion, Versioned  # noqa: F401
 # Kinds of issue: a newsletter, or a notice (which may need acknowledgement).
 NEWSLETTER, NOTICE, PROMOTIONAL = "newsletter", "notice", "promotional"
 # The message category each kind is sent as (a promotional issue goes only to contacts who consented).
 ISSUE_CATEGORIES = {NEWSLETTER: "newsletter", NOTICE: "general", PROMOTIONAL: "promotional"}
 
 
-class Issue(TenantMixin, TimestampMixin, db.Model):
+class Issue(Versioned, TenantMixin, TimestampMixin, db.Model):
     """One newsletter issue or notice: audience and channels; content lives in its versions."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,24 +38,17 @@ class Issue(TenantMixin, TimestampMixin, db.Model):
                             order_by="IssueVersion.language")
     uploads = relationship("Upload", back_populates="issue", order_by="Upload.id")
 
-    def version(self, language: str) -> IssueVersion | None:
-        """The version in `language`, if written."""
-        return next((v for v in self.versions if v.language == language), None)
 
-
-class IssueVersion(db.Model):
-    """The issue in one language, with its review state."""
+class IssueVersion(LanguageVersion, db.Model):
+    """The issue in one language, with its review state (app.versioned)."""
 
     __table_args__ = (UniqueConstraint("issue_id", "language", name="uq_issue_version_language"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     issue_id: Mapped[int] = mapped_column(ForeignKey("issue.id", ondelete="CASCADE"), index=True)
-    language: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(200), default="")
     body_md: Mapped[str] = mapped_column(Text, default="")
     sms_text: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(16), default=DRAFT)
-    machine: Mapped[bool] = mapped_column(Boolean, default=False)
 
     issue = relationship("Issue", back_populates="versions")
 

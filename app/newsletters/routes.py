@@ -17,9 +17,10 @@ from app.messaging import audience_form
 from app.newsletters import content, services
 from app.newsletters.forms import (AUDIENCE_LABELS, STATE_LABELS, EmptyForm, IssueForm, ScheduleForm,
                                    TranslateForm, UploadForm, VersionForm)
-from app.newsletters.models import NEEDS_REVIEW, Issue, IssueVersion, Upload
+from app.newsletters.models import Issue, IssueVersion, Upload
 from app.newsletters.preview import preview, send_test
-from app.newsletters.translate import TranslationError, translator
+from app.newsletters.translate import translator
+from app.versioned import machine_translate, version_row
 from app.parents import links
 from app.parents.sections import register_section
 from app.security import MANAGER, PICO, owned_or_404, role_required
@@ -122,7 +123,8 @@ def show(issue_id: int):
         file_url=content.file_url, can_translate=translator() is not None,
         pending=db.session.scalars(select(Contact).where(Contact.id.in_(pending))).all() if pending else [],
         acks=services.acknowledgements(issue), title=services.issue_title(issue),
-        editable=services.editable(issue))
+        editable=services.editable(issue), families=services.family_needs(issue),
+        sms_costs=services.sms_costs(issue, needs))
 
 
 @bp.route("/newsletters/<int:issue_id>/versions/<language>", methods=["GET", "POST"])
@@ -137,10 +139,7 @@ def version(issue_id: int, language: str):
     existing = issue.version(language)
     form = VersionForm(obj=existing)
     if form.validate_on_submit():
-        if existing is None:
-            existing = IssueVersion(language=language)
-            issue.versions.append(existing)
-        form.populate_obj(existing)
+        form.populate_obj(version_row(issue, language, IssueVersion))
         db.session.commit()
         flash(_s("Saved."), "success")
         return redirect(url_for("newsletters.show", issue_id=issue.id))
@@ -155,26 +154,14 @@ def translate(issue_id: int):
     issue = _issue(issue_id)
     if (stop := _editable_or_redirect(issue)) is not None:
         return stop
-    provider, source = translator(), issue.version(issue.setting.default_language)
     form = TranslateForm()
     form.language.choices = language_choices()
-    if provider is None or source is None or not form.validate_on_submit():
-        flash(_s("Machine translation is not available here."), "error")
+    if not form.validate_on_submit() or not machine_translate(
+            issue, issue.setting.default_language, form.language.data,
+            {"title": 200, "body_md": None, "sms_text": None}, IssueVersion):
         return redirect(url_for("newsletters.show", issue_id=issue.id))
-    target, base = form.language.data, issue.setting.default_language
-    try:
-        texts = [provider.translate(t, base, target) for t in (source.title, source.body_md, source.sms_text)]
-    except TranslationError as exc:
-        flash(_s("The translation service did not answer: %(error)s", error=str(exc)), "error")
-        return redirect(url_for("newsletters.show", issue_id=issue.id))
-    version = issue.version(target) or IssueVersion(language=target)
-    if version.id is None:
-        issue.versions.append(version)
-    version.title, version.body_md, version.sms_text = texts[0][:200], texts[1], texts[2]
-    version.status, version.machine = NEEDS_REVIEW, True
     db.session.commit()
-    flash(_s("Machine translation added: a person must review and approve it before it is sent."), "success")
-    return redirect(url_for("newsletters.version", issue_id=issue.id, language=target))
+    return redirect(url_for("newsletters.version", issue_id=issue.id, language=form.language.data))
 
 
 @bp.post("/newsletters/<int:issue_id>/uploads")

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.i18n import _s, in_language
 from app.messaging import audience_form, outbox
+from app.messaging.costs import compose_costs
 from app.messaging.audience_form import PER_CHILD
 from app.messaging.models import CANCELLED, SCHEDULED, SUPPRESSED, Delivery, Message
 from app.messaging.render import CHILDREN_MARK, PERSONAL_LINK
@@ -28,6 +29,11 @@ def messaging_audience(issue: Issue) -> dict:
 def language_needs(issue: Issue) -> dict[str, int]:
     """Contacts (parents and carers) the audience would reach, by preferred language."""
     return outbox.language_counts(issue.setting_id, messaging_audience(issue))
+
+
+def family_needs(issue: Issue) -> dict[str, int]:
+    """Families the audience would reach, by language (see outbox.family_language_counts)."""
+    return outbox.family_language_counts(issue.setting_id, messaging_audience(issue))
 
 
 def status(issue: Issue) -> str:
@@ -90,6 +96,16 @@ def _content(issue: Issue, version: IssueVersion) -> dict:
             "sms_text": f"{sms} {PERSONAL_LINK}"}
 
 
+def sms_costs(issue: Issue, needs: dict[str, int]) -> list:
+    """Segments and estimated cost of each written version's text message (none for email-only issues);
+    `needs` are contacts by language (those without an approved version get the default)."""
+    if issue.channels not in ("sms", "both"):
+        return []
+    texts = {v.language: _content(issue, v)["sms_text"] for v in issue.versions if v.sms_text.strip()}
+    approved = {v.language for v in issue.versions if v.status == APPROVED}
+    return compose_costs(texts, needs, issue.setting.default_language, sent=approved)
+
+
 def message_versions(issue: Issue) -> dict[str, dict]:
     """Every approved version as messaging content ({lang: {...}})."""
     return {v.language: _content(issue, v) for v in issue.versions if v.status == APPROVED}
@@ -150,10 +166,7 @@ def received(issue: Issue, contact_id: int) -> bool:
 
 def version_for(issue: Issue, language: str) -> IssueVersion:
     """The approved version in `language`, else the default language's."""
-    v = issue.version(language)
-    if v is not None and v.status == APPROVED:
-        return v
-    return issue.version(issue.setting.default_language)
+    return issue.approved_or_default(language, issue.setting.default_language)
 
 
 def _record_once(row) -> bool:

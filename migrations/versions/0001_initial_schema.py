@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:18:07.857644
+Create Date: 2026-11-23 01:25:48.164158
 
 """
 from alembic import op
@@ -621,7 +621,6 @@ def upgrade():
     op.create_table('digest',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('room_id', sa.Integer(), nullable=True),
-    sa.Column('explored', sa.Text(), nullable=False),
     sa.Column('activity_ids', sa.JSON(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
@@ -1088,6 +1087,20 @@ def upgrade():
     with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_dev_outbox_item_setting_id'), ['setting_id'], unique=False)
 
+    op.create_table('digest_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('digest_id', sa.Integer(), nullable=False),
+    sa.Column('explored', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('machine', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['digest_id'], ['digest.id'], name=op.f('fk_digest_version_digest_id_digest'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_digest_version')),
+    sa.UniqueConstraint('digest_id', 'language', name='uq_digest_version_language')
+    )
+    with op.batch_alter_table('digest_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_digest_version_digest_id'), ['digest_id'], unique=False)
+
     op.create_table('feedback_reply',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('item_id', sa.Integer(), nullable=False),
@@ -1126,10 +1139,10 @@ def upgrade():
     op.create_table('issue_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('issue_id', sa.Integer(), nullable=False),
-    sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('body_md', sa.Text(), nullable=False),
     sa.Column('sms_text', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('machine', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['issue_id'], ['issue.id'], name=op.f('fk_issue_version_issue_id_issue'), ondelete='CASCADE'),
@@ -1226,12 +1239,13 @@ def upgrade():
     op.create_table('activity_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('activity_id', sa.Integer(), nullable=False),
-    sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('what_to_do', sa.Text(), nullable=False),
     sa.Column('what_you_need', sa.Text(), nullable=False),
     sa.Column('why_it_helps', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('machine', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['activity_id'], ['activity.id'], name=op.f('fk_activity_version_activity_id_activity'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity_version')),
     sa.UniqueConstraint('activity_id', 'language', name='uq_activity_version_language')
@@ -1288,6 +1302,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_feedback_reply_item_id'))
 
     op.drop_table('feedback_reply')
+    with op.batch_alter_table('digest_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_digest_version_digest_id'))
+
+    op.drop_table('digest_version')
     with op.batch_alter_table('dev_outbox_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dev_outbox_item_setting_id'))
 

@@ -26,6 +26,19 @@ def _version(client, activity, title, language="en", status="approved"):
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
 
 
+def _draft_digest(client, room, explored, activity_ids):
+    response = client.post("/activities/digest", data={"room": room.id, "explored": explored,
+                                                       "activities": activity_ids})
+    assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+    return response.headers["Location"]
+
+
+def _send_digest(client, room, explored, activity_ids):
+    """Write the digest, then press Send on its page."""
+    where = _draft_digest(client, room, explored, activity_ids)
+    return client.post(where + "/send", follow_redirects=True)
+
+
 def _room(make):
     setting = make.setting(name="Acorn Nursery")
     room = make.room(setting, name="Pre-school")
@@ -42,8 +55,7 @@ def test_digest_goes_by_email_and_sms_in_each_language_and_tries_count_once(make
     socks = _activity(client, picture=(io.BytesIO(PNG), "socks.png"))
     _version(client, socks, "Liczymy skarpetki", "pl")
     leaves = _activity(client, "Leaf hunt", areas=("world", "physical"))
-    page = client.post("/activities/digest", data={"room": room.id, "explored": "Autumn leaves and numbers.",
-                                                   "activities": [socks.id, leaves.id]}, follow_redirects=True)
+    page = _send_digest(client, room, "Autumn leaves and numbers.", [socks.id, leaves.id])
     assert "Sending this week" in page.get_data(as_text=True)
     [to_pl] = smtp.to(pl.email)
     [to_en] = smtp.to(en.email)
@@ -92,3 +104,70 @@ def test_digest_refused_without_activities_or_families_and_bad_picture_refused(m
                                                    "activities": [ready.id]}).get_data(as_text=True)
     assert "Nobody is in this audience" in page
     assert smtp.to("anyone") == []
+
+
+def test_explored_text_goes_in_each_language_once_approved_and_digest_is_then_read_only(make, login_as, smtp):
+    setting, room, en, pl, barred = _room(make)
+    client = login_as(make.user(setting, role="pico"))
+    socks = _activity(client)
+    where = _draft_digest(client, room, "Autumn leaves and numbers.", [socks.id])
+    page = client.get(where).get_data(as_text=True)
+    assert "Missing: they will get the default language" in page.split("<td>Polski")[1].split("</tr>")[0]
+    digest_id = int(where.rsplit("/", 1)[1])
+    client.post(f"/activities/digests/{digest_id}/versions/pl",
+                data={"explored": "Jesienne liście i liczby.", "status": "needs_review"})
+    assert "Needs review" in client.get(where).get_data(as_text=True).split("<td>Polski")[1].split("</tr>")[0]
+    client.post(f"/activities/digests/{digest_id}/versions/pl",
+                data={"explored": "Jesienne liście i liczby.", "status": "approved"})
+    client.post(where + "/send")
+    assert "Jesienne liście i liczby." in smtp.to(pl.email)[0].get_body(("plain",)).get_content()
+    text = smtp.to(en.email)[0].get_body(("plain",)).get_content()
+    assert "Autumn leaves and numbers." in text and "Jesienne" not in text
+    page = client.post(f"/activities/digests/{digest_id}/versions/pl", data={"explored": "Zmiana", "status": "approved"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "can no longer be changed" in page
+    assert client.post(where + "/send").status_code == 302 and len(smtp.to(pl.email)) == 1
+
+
+def test_digest_page_counts_families_and_shows_sms_segments_and_cost(make, login_as, app):
+    app.config["SMS_PRICE_PER_SEGMENT"] = 0.04
+    setting, room, en, pl, barred = _room(make)
+    client = login_as(make.user(setting, role="pico"))
+    socks = _activity(client, title="Skarpetki " * 3)
+    _version(client, socks, "Liczymy skarpetki żółte, " * 7, "pl")  # a long Polish title: UCS-2, over 3 segments
+    page = client.get(_draft_digest(client, room, "Leaves", [socks.id])).get_data(as_text=True)
+    polish = re.sub(r">\s+<", "><", page.split("Families who need it")[1].split("<td>Polski</td>")[1].split("</tr>")[0])
+    assert polish.strip().startswith("<td>1</td><td>1</td>")  # one family (with the English parent), one Polish contact
+    costs = re.sub(r">\s+<", "><", page.split("Text message length and estimated cost")[1].split("</table>")[0])
+    english = costs.split("<td>English</td>")[1].split("</tr>")[0]
+    assert english.startswith("<td>GSM-7</td><td>1</td>") and "<td>£0.04</td><td>1</td><td>£0.04</td>" in english
+    polish_cost = costs.split("<td>Polski</td>")[1].split("</tr>")[0]
+    assert "<td>UCS-2</td>" in polish_cost and "over 3 segments" in polish_cost
+
+
+def test_machine_translation_of_activities_and_explored_text_needs_review(make, login_as, app, smtp):
+    from tests.translate_stub import server as translation_server
+
+    server = translation_server()
+    try:
+        setting, room, en, pl, barred = _room(make)
+        client = login_as(make.user(setting, role="pico"))
+        socks = _activity(client)
+        assert "Machine translate" not in client.get(f"/activities/{socks.id}/versions/pl").get_data(as_text=True)
+        app.config["TRANSLATE_URL"] = f"http://127.0.0.1:{server.server_port}"
+        assert "Machine translate" in client.get(f"/activities/{socks.id}/versions/pl").get_data(as_text=True)
+        client.post(f"/activities/{socks.id}/translate/pl")
+        version = socks.version("pl")
+        db.session.refresh(version)
+        assert (version.title, version.what_to_do, version.status, version.machine) == (
+            "[pl] Counting socks", "[pl] Pair and count them.", "needs_review", True)
+        where = _draft_digest(client, room, "Leaves", [socks.id])
+        client.post(where + "/translate", data={"language": "pl"})
+        assert "needs review" in client.get(where).get_data(as_text=True).split("<td>Polski")[1].split("</tr>")[0].lower()
+        client.post(where + "/send")
+        text = smtp.to(pl.email)[0].get_body(("plain",)).get_content()
+        assert "Counting socks" in text and "[pl]" not in text  # machine output is not sent unreviewed
+    finally:
+        app.config["TRANSLATE_URL"] = None
+        server.shutdown()
+        server.server_close()

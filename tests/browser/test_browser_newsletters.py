@@ -3,7 +3,7 @@ tried an activity, in English, Polish and Arabic, with no accessibility failures
 import pytest
 
 from app.activities.models import Activity, ActivityVersion
-from app.activities.services import send_digest
+from app.activities.services import create_digest, send_digest
 from app.extensions import db
 from app.newsletters.models import Issue, IssueVersion
 from app.newsletters.services import send
@@ -29,7 +29,8 @@ def test_parent_reads_and_confirms_a_notice_and_tries_an_activity(page, live_ser
         db.session.add(activity)
         db.session.flush()
         send(issue)
-        digest = send_digest(setting, room, "Autumn leaves.", [activity.id])
+        digest = create_digest(setting, room, "Autumn leaves.", [activity.id])
+        send_digest(digest)
         news_url = link_url(issue_link(contact, "newsletter", issue.id))
         week_url = link_url(issue_link(contact, "activities", digest.id))
     page.goto(news_url)

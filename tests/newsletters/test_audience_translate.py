@@ -1,7 +1,5 @@
 """Audience choices in the outbox, and the LibreTranslate adapter against a small local HTTP server."""
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+import re
 
 from sqlalchemy import select
 
@@ -12,6 +10,8 @@ from app.messaging.services import create_message, send_now
 from app.newsletters.models import IssueVersion
 from app.newsletters.translate import LibreTranslate, TranslationError
 from newsletter_helpers import new_issue, write
+from tests.translate_stub import Translator as _Translator
+from tests.translate_stub import server as _server
 
 EN = {"en": {"subject": "News", "body_text": "Hello"}}
 
@@ -57,43 +57,45 @@ def test_starting_leaving_and_key_groups(make, frozen_clock):
 
 def test_compose_screen_counts_families_per_language(make, login_as):
     setting = make.setting()
-    child = make.child(setting)
-    for lang in ("pl", "pl", "ar"):
-        make.contact(setting, children=[child], language=lang)
+    amy, ben, cat = make.child(setting), make.child(setting), make.child(setting)
+    make.contact(setting, children=[amy], language="pl")  # two Polish parents of one child: one family
+    make.contact(setting, children=[amy], language="pl")
+    make.contact(setting, children=[amy], language="ar")  # the same family, also needs Arabic
+    make.contact(setting, children=[ben, cat], language="pl")  # siblings with one parent: one family
     client = login_as(make.user(setting, role="pico"))
     issue = new_issue(client)
     page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
-    table = page.split("Parents and carers who need it")[1]
+    table = page.split("Families who need it")[1]
     polish = table.split("<td>Polski</td>")[1].split("</tr>")[0]
-    assert "<td>2</td>" in polish and "Missing" in polish
-    assert "<td>1</td>" in table.split("<td>العربية</td>")[1].split("</tr>")[0]
+    assert "<td>2</td><td>3</td>" in polish and "Missing" in polish  # 2 families, 3 parents and carers
+    assert "<td>1</td><td>1</td>" in table.split("<td>العربية</td>")[1].split("</tr>")[0]
 
 
-class _Translator(BaseHTTPRequestHandler):
-    seen: list = []
-
-    def do_POST(self):  # noqa: N802
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.seen.append(body)
-        if body["q"] == "boom":
-            self.send_response(500)
-            self.end_headers()
-            return
-        answer = json.dumps({"translatedText": f"[{body['target']}] {body['q']}"}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *args):
-        pass
-
-
-def _server():
-    server = HTTPServer(("127.0.0.1", 0), _Translator)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def test_compose_screen_shows_sms_segments_cost_and_warns_over_three(make, login_as, app):
+    app.config["SMS_PRICE_PER_SEGMENT"] = 0.05
+    setting = make.setting()
+    child = make.child(setting)
+    for lang in ("en", "pl", "pl"):
+        make.contact(setting, children=[child], language=lang, mobile="07700 900123")
+    client = login_as(make.user(setting, role="pico"))
+    issue = new_issue(client, channels="both")
+    write(client, issue, sms="Park on Friday.")
+    write(client, issue, language="pl", title="Wieści", body="Park", sms="Żółć " * 50)  # UCS-2, 250 chars
+    page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
+    table = re.sub(r">\s+<", "><", page.split("Text message length and estimated cost")[1].split("</table>")[0])
+    english = table.split("<td>English</td>")[1].split("</tr>")[0]
+    polish = table.split("<td>Polski</td>")[1].split("</tr>")[0]
+    assert "<td>GSM-7</td><td>1</td>" in english and "over 3 segments" not in english
+    assert "<td>£0.05</td><td>1</td><td>£0.05</td>" in english
+    assert "<td>UCS-2</td><td>5 " in polish and "over 3 segments" in polish  # 250 + the link: 5 × 67
+    assert "<td>£0.25</td><td>2</td><td>£0.50</td>" in polish
+    notice = new_issue(client, kind="notice", channels="sms")
+    write(client, notice, sms="Sickness policy: " + "please read it " * 28)  # GSM-7, over 3 segments with the link
+    page = re.sub(r">\s+<", "><", client.get(f"/newsletters/{notice.id}").get_data(as_text=True))
+    assert "over 3 segments" in page.split("estimated cost")[1].split("<td>English</td>")[1].split("</tr>")[0]
+    email_only = new_issue(client)
+    write(client, email_only)
+    assert "estimated cost" not in client.get(f"/newsletters/{email_only.id}").get_data(as_text=True)
 
 
 def test_libretranslate_adapter_and_machine_output_needs_review(make, login_as, app):

@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.messaging.models import Delivery
+from app.messaging.models import Delivery, Unsubscribe
 from newsletter_helpers import new_issue, parts, send_now, web_link, write
 
 
@@ -12,6 +12,9 @@ def _families(make):
     people = {lang: make.contact(setting, children=[child], language=lang, first_name=f"P{lang}")
               for lang in ("en", "pl", "so", "ro")}
     people["restricted"] = make.contact(setting, children=[child], restricted=True, first_name="Court")
+    people["unsubscribed"] = make.contact(setting, children=[child], first_name="Gone")
+    db.session.add(Unsubscribe(setting_id=setting.id, contact_id=people["unsubscribed"].id, category="newsletter"))
+    db.session.commit()
     pico = make.user(setting, role="pico")
     return setting, people, pico
 
@@ -32,7 +35,7 @@ def test_each_contact_gets_their_approved_language_else_default_and_staff_see_fa
     assert pl["Subject"] == "Wiadomości czerwca"
     assert "<strong>parku</strong>" in parts(pl)[1]
     assert so["Subject"] == "June news" and ro["Subject"] == "June news"  # unapproved Romanian is not used
-    assert smtp.to(people["restricted"].email) == []
+    assert smtp.to(people["restricted"].email) == [] and smtp.to(people["unsubscribed"].email) == []
     fallback = {d.contact_id for d in db.session.scalars(select(Delivery).where(Delivery.fallback.is_(True),
                                                                                Delivery.status == "sent"))}
     assert fallback == {people["so"].id, people["ro"].id}

@@ -39,13 +39,51 @@ def _by_code(code: int, text) -> Exception:
     return TransientError("smtp_busy", f"The mail server asked us to try later ({code} {text}).")
 
 
+def _refused(smtp: smtplib.SMTP, code: int) -> None:
+    """What smtplib's sendmail does before raising: drop a closing connection, else reset the transaction."""
+    if code == 421:
+        smtp.close()
+    else:
+        smtp._rset()  # noqa: SLF001 — smtplib's own reset that ignores a dead connection
+
+
+def sendmail_stuffed(smtp: smtplib.SMTP, sender: str, to: str, data: bytes) -> None:
+    """smtplib's sendmail for one recipient and data already dot-stuffed (mime.Encoder(smtp_data=True)).
+
+    Same commands, SIZE option and errors as `SMTP.sendmail`, without its second pass over the whole
+    message to double leading dots, and with addresses already normalised (no re-parsing)."""
+    smtp.ehlo_or_helo_if_needed()
+    size = f" size={len(data)}" if smtp.does_esmtp and smtp.has_extn("size") else ""
+    smtp.putcmd("mail", f"FROM:<{sender}>{size}")
+    code, reply = smtp.getreply()
+    if code != 250:
+        _refused(smtp, code)
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    smtp.putcmd("rcpt", f"TO:<{to}>")
+    code, reply = smtp.getreply()
+    if code not in (250, 251):
+        _refused(smtp, code)
+        raise smtplib.SMTPRecipientsRefused({to: (code, reply)})
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        _refused(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+    smtp.send(data + (b".\r\n" if data.endswith(b"\r\n") else b"\r\n.\r\n"))
+    code, reply = smtp.getreply()
+    if code != 250:
+        _refused(smtp, code)
+        raise smtplib.SMTPDataError(code, reply)
+
+
 class EmailChannel(Channel):
-    """One SMTP connection per batch, reopened after a failure."""
+    """One SMTP connection per batch, reopened after a failure; each body line encoded once per batch."""
 
     name = "email"
 
     def __init__(self) -> None:
         self._connection = None
+        self._encoder = mime.Encoder(smtp_data=True)
 
     def open(self) -> None:
         """Connect to the SMTP server (lazily done by send too)."""
@@ -69,12 +107,12 @@ class EmailChannel(Channel):
         data = mime.build(sender=(envelope.sender_name, sender), to=envelope.to, subject=envelope.subject,
                           text=envelope.body_text, html=envelope.body_html, message_id=message_id,
                           headers={"Content-Language": envelope.language, **envelope.headers},
-                          attachments=envelope.attachments)
+                          attachments=envelope.attachments, encoder=self._encoder)
         try:
             self.open()
             if self._connection.host is None:  # MAIL_SUPPRESS_SEND (Flask-Mail's testing switch)
                 return message_id
-            self._connection.host.sendmail(sender, [envelope.to], data)
+            sendmail_stuffed(self._connection.host, sender, envelope.to, data)
         except (smtplib.SMTPException, OSError, socket.timeout) as exc:
             error = _smtp_error(exc)
             if error.transient:
