@@ -62,6 +62,12 @@ ROWS = [
     R("GET",   "/activities/digest",                                        LOGIN, LOGIN,   200,   200,   200,   403,   200),  # activities.digest
     R("POST",  "/activities/digest",                                        LOGIN, LOGIN,   200,   200,   200,   403,   200),  # activities.digest
     R("GET",   "/activities/tries",                                         LOGIN, LOGIN,   200,   200,   200,   403,   200),  # activities.tries
+    R("POST",  "/activities/<int:activity_id>/translate/<language>",        LOGIN, LOGIN,   302,   302,   302,   403,   404),  # activities.translate
+    R("GET",   "/activities/digests/<int:digest_id>",                       LOGIN, LOGIN,   200,   200,   200,   403,   404),  # activities.digest_show
+    R("POST",  "/activities/digests/<int:digest_id>/send",                  LOGIN, LOGIN,   302,   302,   302,   403,   404),  # activities.digest_send
+    R("POST",  "/activities/digests/<int:digest_id>/translate",             LOGIN, LOGIN,   302,   302,   302,   403,   404),  # activities.digest_translate
+    R("GET",   "/activities/digests/<int:digest_id>/versions/<language>",   LOGIN, LOGIN,   302,   302,   302,   403,   404),  # activities.digest_version
+    R("POST",  "/activities/digests/<int:digest_id>/versions/<language>",   LOGIN, LOGIN,   302,   302,   302,   403,   404),  # activities.digest_version
     R("GET",   "/alerts/<int:alert_id>",                                    LOGIN, LOGIN,   200,   200,   200,   403,   404),  # alerts.show
     R("POST",  "/alerts/<int:alert_id>/cancel",                             LOGIN, LOGIN,   302,   302,   302,   403,   404),  # alerts.cancel
     R("POST",  "/alerts/<int:alert_id>/collected",                          LOGIN, LOGIN,   422,   422,   422,   403,   404),  # alerts.collected

@@ -150,7 +150,8 @@ def _activities(a, room, manager) -> dict:
                                              status="approved"))
     db.session.add(activity)
     db.session.flush()
-    digest = activities.send_digest(a, room, "Water and splashing", [activity.id], user=manager)
+    digest = activities.create_digest(a, room, "Water and splashing", [activity.id])
+    activities.send_digest(digest, user=manager)
     return {"activity": activity.id, "digest": digest.id}
 
 
