@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.columns import TenantMixin, TimestampMixin, UTCDateTime
 from app.extensions import db
+from app.privacy.crypto import EncryptedText
 
 
 class User(UserMixin, TenantMixin, TimestampMixin, db.Model):
@@ -27,9 +28,9 @@ class User(UserMixin, TenantMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Two-step login (app/auth/two_factor.py): the TOTP secret is kept from enrolment; it is in use
-    # once a code has confirmed it (totp_enabled_at). The last time step used stops a code's replay.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-step login (app/auth/two_factor.py): the TOTP secret (encrypted at rest) is kept once a code
+    # has confirmed it (totp_enabled_at). The last time step used stops a code's replay.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:25:48.164158
+Create Date: 2026-11-23 01:29:18.212449
 
 """
 from alembic import op
@@ -245,7 +245,7 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('session_version', sa.Integer(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
-    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_secret', sa.Text(), nullable=True),
     sa.Column('totp_enabled_at', sa.DateTime(), nullable=True),
     sa.Column('totp_last_step', sa.BigInteger(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),

@@ -218,3 +218,14 @@ def test_a_manager_turns_off_someone_elses_two_step_login(app, make, login_as, c
     assert phone_lost.get("/children").status_code == 302  # their sessions ended
     assert phone_lost.post("/login", data={"email": pico.email, "password": PASSWORD}).headers["Location"] == "/"
     assert "staff.two_factor_off" in db.session.scalars(select(AuditEntry.action)).all()
+
+
+def test_the_secret_is_encrypted_at_rest(make, login_as, client, frozen_clock):
+    from sqlalchemy import text
+
+    user = make.user(make.setting(), role="pico")
+    login_as(user)
+    _enrol(client, user, frozen_clock)
+    db.session.refresh(user)
+    stored = db.session.execute(text("SELECT totp_secret FROM \"user\" WHERE id = :id"), {"id": user.id}).scalar()
+    assert user.totp_secret and user.totp_secret not in stored and stored.startswith("gAAAA")  # a Fernet token
