@@ -96,4 +96,4 @@ def test_two_step_login_set_up_and_used_in_the_browser(page, live_server):
     assert_accessible(page, "code step")
     page.get_by_label("Code").fill(pyotp.TOTP(key).now())
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url("/children"))
+    page.wait_for_url(live_server.url("/evidence/"))  # a manager's home page: the dashboard

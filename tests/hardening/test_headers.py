@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 
 from app import create_app
 from app.config import ProductionConfig
@@ -80,7 +81,8 @@ def test_a_nonced_inline_script_is_allowed_on_that_response_only(app):
 @pytest.fixture
 def production_app(tmp_path):
     app = create_app(ProductionConfig, SECRET_KEY="x" * 32, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/p.db",
-                     INSTANCE_PATH=str(tmp_path), RATELIMIT_STORAGE_URI="memory://", QUEUE_URL="memory://")
+                     INSTANCE_PATH=str(tmp_path), RATELIMIT_STORAGE_URI="memory://", QUEUE_URL="memory://",
+                     DATA_ENCRYPTION_KEYS=Fernet.generate_key().decode())
     with app.app_context():
         db.create_all()
     yield app
