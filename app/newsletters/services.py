@@ -239,17 +239,29 @@ def summary(issue: Issue) -> dict:
             "suppressed": c["suppressed"], "read": reads or 0, "acknowledged": acks or 0}
 
 
-def fallbacks(issue: Issue) -> list:
-    """Contacts who got the default language because their own version was missing or not approved."""
-    from app.families.models import Contact
+def fallbacks(issue: Issue) -> list[dict]:
+    """Who got the default language because their own version was missing or not approved, by family:
+    each contact with their language and the children they are linked to."""
+    from app.families.models import Child, ChildContact, Contact
 
     if not issue.message_id:
         return []
-    return db.session.execute(
-        select(Contact.id, Contact.first_name, Contact.last_name, Contact.language).distinct()
+    rows = db.session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name, Contact.language, Child.first_name.label("child"),
+               Child.last_name.label("child_last")).distinct()
         .join(Delivery, Delivery.contact_id == Contact.id)
+        .outerjoin(ChildContact, ChildContact.contact_id == Contact.id)
+        .outerjoin(Child, Child.id == ChildContact.child_id)
         .where(Delivery.message_id == issue.message_id, Delivery.fallback.is_(True),
-               Delivery.status != SUPPRESSED).order_by(Contact.last_name, Contact.first_name)).all()
+               Delivery.status != SUPPRESSED)
+        .order_by(Child.last_name, Child.first_name, Contact.last_name, Contact.first_name)).all()
+    families: dict[tuple, dict] = {}
+    for row in rows:
+        contact = families.setdefault(row.id, {"name": f"{row.first_name} {row.last_name}",
+                                               "language": row.language, "children": []})
+        if row.child:
+            contact["children"].append(f"{row.child} {row.child_last}")
+    return list(families.values())
 
 
 def acknowledgements(issue: Issue) -> list[Acknowledgement]:

@@ -2,6 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
+from app.families.models import Child
 from app.messaging.models import Delivery, Unsubscribe
 from newsletter_helpers import new_issue, parts, send_now, web_link, write
 
@@ -42,6 +43,8 @@ def test_each_contact_gets_their_approved_language_else_default_and_staff_see_fa
     page = client.get(f"/newsletters/{issue.id}").get_data(as_text=True)
     report = page.split("Families who got the default language")[1]
     assert "Pso" in report and "Pro" in report and "Ppl" not in report
+    child = db.session.scalar(select(Child))
+    assert f"family of {child.first_name} {child.last_name}" in report  # which family each one belongs to
 
 
 def test_script_in_markdown_never_reaches_email_or_web_page(make, login_as, smtp, client):
