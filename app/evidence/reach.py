@@ -5,8 +5,9 @@ A contact "works" when the outbox would send to them and something recent got th
 not work when they are restricted, opted out of every kind of bulk message (or texted STOP and have no
 email), have no usable address by the outbox's own test (`outbox.valid_address`), or when every
 message in the last RECENT_DAYS failed or was left out for their address. SQL narrows the contacts
-down to those with nothing delivered recently (or restricted, or opted out); only they are checked
-in Python, so the report stays fast when most families are reached.
+down to those with nothing delivered recently (Contact.last_reached_at, kept by the messaging core as
+statuses move; or restricted, or opted out); only they are checked in Python, so the report stays fast
+when most families are reached.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from app.extensions import db
 from app.families.models import Child, ChildContact, Contact, Room
 from app.i18n import _s
 from app.messaging import outbox
-from app.messaging.models import (BULK_CATEGORIES, CANCELLED, DELIVERED, EXPIRED, FAILED, SENT, SUPPRESSED, UNDELIVERED,
+from app.messaging.models import (BULK_CATEGORIES, CANCELLED, EXPIRED, FAILED, SUPPRESSED, UNDELIVERED,
                                   Delivery, Message, SmsOptOut, Unsubscribe)
 from app.messaging.labels import reason_text
 
@@ -37,12 +38,6 @@ class Unreached:
     child_name: str
     room: str
     contacts: list[tuple[int, str, str]] = field(default_factory=list)  # (contact id, name, why)
-
-
-def _recent_sent(since):
-    return (select(literal(1)).select_from(Delivery)
-            .where(Delivery.contact_id == Contact.id, Delivery.sent_at >= since,
-                   Delivery.status.in_((SENT, DELIVERED))).exists())
 
 
 def _recent_failure(since):
@@ -90,7 +85,8 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
     # Contacts that may not work: nothing delivered recently, restricted, or opted out of everything.
     doubtful = select(Contact.id).where(
         Contact.setting_id == setting.id,
-        or_(Contact.restricted.is_(True), ~_recent_sent(since), _unsubscribed_all()))
+        or_(Contact.restricted.is_(True), Contact.last_reached_at.is_(None), Contact.last_reached_at < since,
+            _unsubscribed_all()))
     # Families all of whose contacts are doubtful (or who have none): the only ones worth a closer look.
     any_other = (select(literal(1)).select_from(ChildContact)
                  .where(ChildContact.child_id == Child.id, ChildContact.contact_id.not_in(doubtful)).exists())
