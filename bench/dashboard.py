@@ -86,7 +86,7 @@ def seed(families: int, deliveries: int) -> dict:
     from app.surveys.models import Survey, SurveyInvitation
     from app.workshops.models import Rsvp, Workshop
 
-    from sqlalchemy import func, select, update
+    from sqlalchemy import bindparam, update
 
     rng = random.Random(9)
     db.create_all()
@@ -143,6 +143,8 @@ def seed(families: int, deliveries: int) -> dict:
     bulk(Message.__table__, messages)
     failing = {c for c in range(1, n + 1) if c % 61 == 0}  # always fail: unreachable families
 
+    reached = {}  # contact id: when a message last got through (Contact.last_reached_at)
+
     def delivery_rows():
         written = 0
         for m in messages:
@@ -157,6 +159,8 @@ def seed(families: int, deliveries: int) -> dict:
                 language = contacts[c - 1]["language"]
                 fallback = language != "en" and roll > 0.95
                 sent = status in ("sent", "delivered", "undelivered")
+                if status in ("sent", "delivered"):
+                    reached[c] = at + timedelta(seconds=30)  # messages come in time order: the latest wins
                 yield {"setting_id": sid, "message_id": m["id"], "contact_id": c, "channel": "email",
                        "address": None, "language": "en" if fallback else language, "fallback": fallback,
                        "status": status, "reason": "email_refused" if status == "failed" else
@@ -166,10 +170,9 @@ def seed(families: int, deliveries: int) -> dict:
 
     bulk(Delivery.__table__, delivery_rows())
     # Loaded in bulk, not moved by the messaging core: set each contact's summary as it would have kept it.
-    latest = (select(func.max(Delivery.sent_at))
-              .where(Delivery.contact_id == Contact.id, Delivery.status.in_(("sent", "delivered"))).scalar_subquery())
-    db.session.execute(update(Contact).where(Contact.setting_id == sid).values(last_reached_at=latest)
-                       .execution_options(synchronize_session=False))
+    table = Contact.__table__
+    db.session.execute(update(table).where(table.c.id == bindparam("b_id")).values(last_reached_at=bindparam("b_at")),
+                       [{"b_id": c, "b_at": at} for c, at in reached.items()])
     issues = [{"id": k, "setting_id": sid, "kind": "newsletter", "requires_ack": k % 4 == 0, "channels": "email",
                "audience": {"kind": "all"}, "message_id": messages[-k]["id"], "reminder_message_ids": [],
                "created_at": NOW, "updated_at": NOW} for k in range(1, min(40, count) + 1)]

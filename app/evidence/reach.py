@@ -54,9 +54,10 @@ def _recent_failure(since):
             .order_by(Delivery.queued_at.desc()).limit(1).scalar_subquery())
 
 
-def _unsubscribed_all():
-    return (select(func.count(func.distinct(Unsubscribe.category)))
-            .where(Unsubscribe.contact_id == Contact.id).scalar_subquery() >= len(BULK_CATEGORIES))
+def _unsubscribed_all(setting_id: int):
+    """Contact ids opted out of every kind of bulk message (one grouped query, not one per contact)."""
+    return (select(Unsubscribe.contact_id).where(Unsubscribe.setting_id == setting_id).group_by(Unsubscribe.contact_id)
+            .having(func.count(func.distinct(Unsubscribe.category)) >= len(BULK_CATEGORIES)))
 
 
 def _why_not(row, region: str) -> str | None:
@@ -82,11 +83,12 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
     no_jit()
     since = utcnow() - timedelta(days=RECENT_DAYS)
     region = setting.phone_region or "GB"
+    unsubscribed_all = Contact.id.in_(_unsubscribed_all(setting.id))
     # Contacts that may not work: nothing delivered recently, restricted, or opted out of everything.
     doubtful = select(Contact.id).where(
         Contact.setting_id == setting.id,
         or_(Contact.restricted.is_(True), Contact.last_reached_at.is_(None), Contact.last_reached_at < since,
-            _unsubscribed_all()))
+            unsubscribed_all))
     # Families all of whose contacts are doubtful (or who have none): the only ones worth a closer look.
     any_other = (select(literal(1)).select_from(ChildContact)
                  .where(ChildContact.child_id == Child.id, ChildContact.contact_id.not_in(doubtful)).exists())
@@ -99,7 +101,7 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
                .where(SmsOptOut.setting_id == setting.id, SmsOptOut.mobile == Contact.mobile).exists())
     rows = db.session.execute(
         select(ChildContact.child_id, Contact.id, Contact.first_name, Contact.last_name, Contact.email,
-               Contact.mobile, Contact.restricted, _unsubscribed_all().label("unsubscribed_all"),
+               Contact.mobile, Contact.restricted, unsubscribed_all.label("unsubscribed_all"),
                stopped.label("stopped"), _recent_failure(since).label("failure"))
         .join(Contact, Contact.id == ChildContact.contact_id)
         .where(ChildContact.child_id.in_([c.id for c in children]))).all() if children else []
