@@ -108,17 +108,22 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
     by_child: dict[int, list] = {}
     for row in rows:
         by_child.setdefault(row.child_id, []).append(row)
-    out = []
+    out, total = [], 0
     for child_id, first, last, room in children:
+        contacts = by_child.get(child_id, [])
+        if len(out) == LIMIT:  # past the rows shown: only count, checking addresses only when it matters
+            total += all(r.restricted or r.unsubscribed_all or r.failure or _why_not(r, region) for r in contacts)
+            continue
         family = Unreached(child_id, f"{first} {last}", room or "")
-        for row in sorted(by_child.get(child_id, []), key=lambda r: (r.last_name, r.first_name, r.id)):
+        for row in sorted(contacts, key=lambda r: (r.last_name, r.first_name, r.id)):
             why = _why_not(row, region)
             if why is None:
                 break  # this contact looks reachable: the family is not listed
             family.contacts.append((row.id, f"{row.first_name} {row.last_name}".strip(), why))
         else:
             out.append(family)
-    return out[:LIMIT], len(out)
+            total += 1
+    return out, total
 
 
 def fallbacks(setting, period) -> tuple[list, int]:
