@@ -5,8 +5,9 @@ A contact "works" when the outbox would send to them and something recent got th
 not work when they are restricted, opted out of every kind of bulk message (or texted STOP and have no
 email), have no usable address by the outbox's own test (`outbox.valid_address`), or when every
 message in the last RECENT_DAYS failed or was left out for their address. SQL narrows the contacts
-down to those with nothing delivered recently (or restricted, or opted out); only they are checked
-in Python, so the report stays fast when most families are reached.
+down to those with nothing delivered recently (Contact.last_reached_at, kept by the messaging core as
+statuses move; or restricted, or opted out); only they are checked in Python, so the report stays fast
+when most families are reached.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from app.extensions import db
 from app.families.models import Child, ChildContact, Contact, Room
 from app.i18n import _s
 from app.messaging import outbox
-from app.messaging.models import (BULK_CATEGORIES, CANCELLED, DELIVERED, EXPIRED, FAILED, SENT, SUPPRESSED, UNDELIVERED,
+from app.messaging.models import (BULK_CATEGORIES, CANCELLED, EXPIRED, FAILED, SUPPRESSED, UNDELIVERED,
                                   Delivery, Message, SmsOptOut, Unsubscribe)
 from app.messaging.labels import reason_text
 
@@ -39,12 +40,6 @@ class Unreached:
     contacts: list[tuple[int, str, str]] = field(default_factory=list)  # (contact id, name, why)
 
 
-def _recent_sent(since):
-    return (select(literal(1)).select_from(Delivery)
-            .where(Delivery.contact_id == Contact.id, Delivery.sent_at >= since,
-                   Delivery.status.in_((SENT, DELIVERED))).exists())
-
-
 def _recent_failure(since):
     """The latest recent delivery that failed or was left out for its address (a reason code).
 
@@ -59,9 +54,10 @@ def _recent_failure(since):
             .order_by(Delivery.queued_at.desc()).limit(1).scalar_subquery())
 
 
-def _unsubscribed_all():
-    return (select(func.count(func.distinct(Unsubscribe.category)))
-            .where(Unsubscribe.contact_id == Contact.id).scalar_subquery() >= len(BULK_CATEGORIES))
+def _unsubscribed_all(setting_id: int):
+    """Contact ids opted out of every kind of bulk message (one grouped query, not one per contact)."""
+    return (select(Unsubscribe.contact_id).where(Unsubscribe.setting_id == setting_id).group_by(Unsubscribe.contact_id)
+            .having(func.count(func.distinct(Unsubscribe.category)) >= len(BULK_CATEGORIES)))
 
 
 def _why_not(row, region: str) -> str | None:
@@ -87,10 +83,12 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
     no_jit()
     since = utcnow() - timedelta(days=RECENT_DAYS)
     region = setting.phone_region or "GB"
+    unsubscribed_all = Contact.id.in_(_unsubscribed_all(setting.id))
     # Contacts that may not work: nothing delivered recently, restricted, or opted out of everything.
     doubtful = select(Contact.id).where(
         Contact.setting_id == setting.id,
-        or_(Contact.restricted.is_(True), ~_recent_sent(since), _unsubscribed_all()))
+        or_(Contact.restricted.is_(True), Contact.last_reached_at.is_(None), Contact.last_reached_at < since,
+            unsubscribed_all))
     # Families all of whose contacts are doubtful (or who have none): the only ones worth a closer look.
     any_other = (select(literal(1)).select_from(ChildContact)
                  .where(ChildContact.child_id == Child.id, ChildContact.contact_id.not_in(doubtful)).exists())
@@ -103,24 +101,29 @@ def unreached(setting, today: date) -> tuple[list[Unreached], int]:
                .where(SmsOptOut.setting_id == setting.id, SmsOptOut.mobile == Contact.mobile).exists())
     rows = db.session.execute(
         select(ChildContact.child_id, Contact.id, Contact.first_name, Contact.last_name, Contact.email,
-               Contact.mobile, Contact.restricted, _unsubscribed_all().label("unsubscribed_all"),
+               Contact.mobile, Contact.restricted, unsubscribed_all.label("unsubscribed_all"),
                stopped.label("stopped"), _recent_failure(since).label("failure"))
         .join(Contact, Contact.id == ChildContact.contact_id)
         .where(ChildContact.child_id.in_([c.id for c in children]))).all() if children else []
     by_child: dict[int, list] = {}
     for row in rows:
         by_child.setdefault(row.child_id, []).append(row)
-    out = []
+    out, total = [], 0
     for child_id, first, last, room in children:
+        contacts = by_child.get(child_id, [])
+        if len(out) == LIMIT:  # past the rows shown: only count, checking addresses only when it matters
+            total += all(r.restricted or r.unsubscribed_all or r.failure or _why_not(r, region) for r in contacts)
+            continue
         family = Unreached(child_id, f"{first} {last}", room or "")
-        for row in sorted(by_child.get(child_id, []), key=lambda r: (r.last_name, r.first_name, r.id)):
+        for row in sorted(contacts, key=lambda r: (r.last_name, r.first_name, r.id)):
             why = _why_not(row, region)
             if why is None:
                 break  # this contact looks reachable: the family is not listed
             family.contacts.append((row.id, f"{row.first_name} {row.last_name}".strip(), why))
         else:
             out.append(family)
-    return out[:LIMIT], len(out)
+            total += 1
+    return out, total
 
 
 def fallbacks(setting, period) -> tuple[list, int]:

@@ -87,6 +87,10 @@ class Contact(TenantMixin, TimestampMixin, db.Model):
     restricted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     restricted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # When a message last got through (the latest sent_at of their sent or delivered deliveries), kept by
+    # app.messaging.status whenever a delivery's status moves: the reach report reads it.
+    last_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     # Bumped to revoke every family link issued to this contact.
     link_version: Mapped[int] = mapped_column(Integer, default=1)
     # Set when the contact's personal data was erased (app.privacy.erasure): the row stays for the figures.

@@ -1,10 +1,11 @@
 """Delivery status moves only forward; every move is one conditional UPDATE (atomic, idempotent)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, select, update
 
 from app.clock import utcnow
 from app.extensions import db
+from app.families.models import Contact
 from app.messaging.models import (CLAIMED, DELIVERED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED,
                                   UNDELIVERED, Delivery)
 
@@ -21,6 +22,8 @@ FROM = {
     SUPPRESSED: (QUEUED, CLAIMED),
     EXPIRED: (QUEUED, CLAIMED),
 }
+# Moves that can change when a contact was last reached (Contact.last_reached_at).
+REACHING = (SENT, DELIVERED, UNDELIVERED, FAILED)
 # Summary groups for the invariant sent + failed + suppressed == audience.
 GROUPS = {
     "sent": (SENT, DELIVERED),
@@ -40,7 +43,10 @@ def move(delivery_id: int, to: str, **values) -> bool:
     table = Delivery.__table__  # a Core UPDATE: no ORM bookkeeping on the hot path of a bulk send
     result = db.session.execute(
         update(table).where(table.c.id == delivery_id, table.c.status.in_(FROM[to])).values(status=to, **values))
-    return result.rowcount == 1
+    moved = result.rowcount == 1
+    if moved and to in REACHING:
+        refresh_reached([delivery_id])
+    return moved
 
 
 
@@ -54,3 +60,15 @@ def mark_sent(sent: list[tuple[int, str]]) -> None:
         update(table).where(table.c.id == bindparam("b_id"), table.c.status == claimed)
         .values(status=SENT, provider_id=bindparam("b_provider"), sent_at=utcnow(), error=None, reason=None),
         [{"b_id": delivery_id, "b_provider": provider_id} for delivery_id, provider_id in sent])
+    refresh_reached([delivery_id for delivery_id, _provider in sent])
+
+
+def refresh_reached(delivery_ids: list[int]) -> None:
+    """Set Contact.last_reached_at again for the contacts of these deliveries: the latest sent_at of
+    their deliveries that are sent or delivered (a bounce after sending takes that one away again)."""
+    latest = (select(func.max(Delivery.sent_at))
+              .where(Delivery.contact_id == Contact.id, Delivery.status.in_(GROUPS["sent"])).scalar_subquery())
+    contacts = select(Delivery.contact_id).where(Delivery.id.in_(delivery_ids), Delivery.contact_id.is_not(None))
+    db.session.execute(  # updated_at stays: this is not an edit of the contact's details
+        update(Contact).where(Contact.id.in_(contacts)).values(last_reached_at=latest, updated_at=Contact.updated_at)
+        .execution_options(synchronize_session=False))

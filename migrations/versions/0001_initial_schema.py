@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:29:18.212449
+Create Date: 2026-11-23 01:46:26.481252
 
 """
 from alembic import op
@@ -369,6 +369,7 @@ def upgrade():
     sa.Column('restricted_reason', sa.Text(), nullable=True),
     sa.Column('restricted_by_id', sa.Integer(), nullable=True),
     sa.Column('restricted_at', sa.DateTime(), nullable=True),
+    sa.Column('last_reached_at', sa.DateTime(), nullable=True),
     sa.Column('link_version', sa.Integer(), nullable=False),
     sa.Column('erased_at', sa.DateTime(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),

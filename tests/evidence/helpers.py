@@ -5,6 +5,7 @@ from datetime import datetime, timezone
 
 from app.extensions import db
 from app.messaging.models import Delivery, Message
+from app.messaging.status import refresh_reached
 
 
 def utc(*args) -> datetime:
@@ -37,4 +38,5 @@ class Rows:
                        queued_at=at, sent_at=at if sent else None, **kw)
         db.session.add(row)
         db.session.flush()
+        refresh_reached([row.id])  # written directly, not moved by the messaging core: keep its summary
         return row

@@ -62,6 +62,15 @@ def test_families_with_no_working_contact_and_why(make, frozen_clock):
     }
 
 
+def test_past_the_rows_shown_families_are_still_counted(make, frozen_clock, monkeypatch):
+    setting, kids = _families(make)
+    everyone, total = reach.unreached(setting, TODAY)
+    monkeypatch.setattr(reach, "LIMIT", 2)
+    shown, counted = reach.unreached(setting, TODAY)
+    assert (counted, total) == (7, 7)
+    assert [f.child_name for f in shown] == [f.child_name for f in everyone[:2]]
+
+
 def test_the_page_links_each_row_to_its_fix(make, login_as, frozen_clock):
     setting, kids = _families(make)
     page = login_as(make.user(setting, role="pico")).get("/evidence/reach").get_data(as_text=True)

@@ -133,3 +133,38 @@ def test_unsubscribe_page_is_in_the_parents_language(client, make):
 
 def test_forged_unsubscribe_token_is_404(client):
     assert client.post("/unsubscribe/WzEsICJuZXdzbGV0dGVyIl0.forged").status_code == 404
+
+
+def _last_reached(contact):
+    from app.families.models import Contact
+
+    db.session.expire_all()
+    return db.session.get(Contact, contact.id).last_reached_at
+
+
+def test_when_a_contact_was_last_reached_follows_the_status(client, twilio_token, sent_sms):
+    """Contact.last_reached_at (what the reach report reads) is right after sending, delivery and a bounce."""
+    setting, contact, _, delivery = sent_sms
+    sent_at = db.session.get(Delivery, delivery.id).sent_at
+    assert sent_at is not None and _last_reached(contact) == sent_at
+    params = {"MessageSid": delivery.provider_id, "MessageStatus": "delivered"}
+    signed_post(client, twilio_token, STATUS_URL, params)
+    assert _last_reached(contact) == sent_at
+    later = message(setting, channels="sms")  # a second text, which bounces after it was sent
+    send_now(later.id)
+    bounced = db.session.scalar(select(Delivery).where(Delivery.message_id == later.id))
+    bounced.provider_id = "SM" + "b" * 32
+    db.session.commit()
+    assert _last_reached(contact) == bounced.sent_at >= sent_at
+    params = {"MessageSid": bounced.provider_id, "MessageStatus": "undelivered", "ErrorCode": "30006"}
+    signed_post(client, twilio_token, STATUS_URL, params)
+    assert _last_reached(contact) == sent_at  # back to the one that got through
+
+
+@pytest.mark.parametrize("outcome", ["undelivered", "failed"])
+def test_a_contact_whose_only_text_bounced_was_never_reached(client, twilio_token, sent_sms, outcome):
+    _, contact, _, delivery = sent_sms
+    params = {"MessageSid": delivery.provider_id, "MessageStatus": outcome, "ErrorCode": "30003"}
+    signed_post(client, twilio_token, STATUS_URL, params)
+    assert db.session.get(Delivery, delivery.id).status == outcome
+    assert _last_reached(contact) is None
