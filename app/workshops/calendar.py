@@ -9,7 +9,7 @@ from flask import current_app
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from app.clock import utcnow
-from app.workshops.models import CANCELLED, Workshop
+from app.workshops.models import CANCELLED, Workshop, WorkshopSession
 
 PRODID = "-//Homelink//Workshops//EN"
 
@@ -66,16 +66,19 @@ def _organizer(workshop: Workshop) -> vCalAddress:
     return organizer
 
 
-def _event(workshop: Workshop, language: str, cancelled: bool) -> Event:
+def _event(session: WorkshopSession, language: str, cancelled: bool) -> Event:
+    """One VEVENT per session: its own stable UID, the workshop's SEQUENCE (bumped on any change)."""
+    workshop = session.workshop
     zone = ZoneInfo(zone_name(workshop.setting))
     text = workshop.text(language)
     event = Event()
-    event.add("UID", workshop.uid)
+    event.add("UID", session.uid)
     event.add("SEQUENCE", workshop.sequence)
     event.add("DTSTAMP", utcnow())
-    event.add("DTSTART", workshop.starts_at.astimezone(zone))
-    event.add("DTEND", workshop.ends_at.astimezone(zone))
-    event.add("SUMMARY", text.title)
+    event.add("DTSTART", session.starts_at.astimezone(zone))
+    event.add("DTEND", session.ends_at.astimezone(zone))
+    count = len(workshop.sessions)
+    event.add("SUMMARY", f"{text.title} ({session.number}/{count})" if count > 1 else text.title)
     if text.description:
         event.add("DESCRIPTION", text.description)
     location = workshop.venue + (f" ({workshop.access_notes})" if workshop.access_notes else "")
@@ -94,15 +97,16 @@ def _calendar(workshops: list[Workshop], language: str, method: str | None) -> C
         cal.add("METHOD", method)
     if workshops:
         name = zone_name(workshops[0].setting)
-        years = sorted({w.starts_at.astimezone(ZoneInfo(name)).year for w in workshops})
+        years = sorted({s.starts_at.astimezone(ZoneInfo(name)).year for w in workshops for s in w.sessions})
         cal.add_component(_vtimezone(name, range(years[0], years[-1] + 1)))
     for workshop in workshops:
-        cal.add_component(_event(workshop, language, workshop.status == CANCELLED))
+        for session in workshop.sessions:
+            cal.add_component(_event(session, language, workshop.status == CANCELLED))
     return cal
 
 
 def invitation_ics(workshop: Workshop, language: str) -> str:
-    """The .ics for one workshop: METHOD:REQUEST, or METHOD:CANCEL once the workshop is cancelled."""
+    """The .ics for one workshop (a VEVENT per session): METHOD:REQUEST, or METHOD:CANCEL once the workshop is cancelled."""
     method = "CANCEL" if workshop.status == CANCELLED else "REQUEST"
     return _calendar([workshop], language, method).to_ical().decode()
 
