@@ -92,7 +92,7 @@ def _versions(workshop: Workshop, subject, lines) -> dict[str, dict]:
 
 def _send(workshop: Workshop, contact_ids: list[int], versions: dict, *, channels: str = "email",
           link: bool = True, attach: bool = False, category: str = "workshops",
-          follow_up: FollowUp | None = None) -> int | None:
+          follow_up: FollowUp | None = None, extra: list[dict] | None = None) -> int | None:
     """The message to `contact_ids`: personal links are RSVP links (`link`) or the follow-up's."""
     if not contact_ids:
         return None
@@ -102,7 +102,7 @@ def _send(workshop: Workshop, contact_ids: list[int], versions: dict, *, channel
     message = create_message(
         workshop.setting, category=category, channels=channels, audience={"contacts": sorted(contact_ids)},
         audience_label=workshop.title[:200], versions=versions, link_purpose=purpose, link_scope_id=scope,
-        attachments=[calendar.attachment(workshop, workshop.default_language)] if attach else None)
+        attachments=([calendar.attachment(workshop, workshop.default_language)] if attach else []) + (extra or []))
     if follow_up is not None:
         follow_up.sent(message.id)
     return message.id
@@ -186,8 +186,9 @@ def reminder(workshop: Workshop, contact_ids: list[int], session: WorkshopSessio
     return _send(workshop, contact_ids, versions, channels="both")
 
 
-def changed(workshop: Workshop, contact_ids: list[int]) -> int | None:
-    """The workshop's time or place changed: the new details and an updated .ics."""
+def changed(workshop: Workshop, contact_ids: list[int], dropped: list[tuple] | None = None) -> int | None:
+    """The workshop's sessions, times or place changed: the new details and an updated .ics (and, for
+    sessions dropped from a course, (uid, start, end) each, a CANCEL .ics that removes them)."""
     def lines(lang):
         return [_("The details of this workshop have changed. Here are the new details:"),
                 *_details(workshop, lang),
@@ -199,7 +200,8 @@ def changed(workshop: Workshop, contact_ids: list[int]) -> int | None:
             versions[language]["sms_text"] = _("Changed: %(title)s is now %(when)s. Details: %(url)s",
                                                title=workshop.text(language).title,
                                                when=when(workshop, language), url=PERSONAL_LINK)
-    return _send(workshop, contact_ids, versions, channels="both", attach=True)
+    extra = [calendar.dropped_attachment(workshop, dropped, workshop.default_language)] if dropped else None
+    return _send(workshop, contact_ids, versions, channels="both", attach=True, extra=extra)
 
 
 def cancelled(workshop: Workshop, contact_ids: list[int]) -> int | None:

@@ -190,7 +190,9 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
     moved = not new and any(getattr(workshop, name) != fields.get(name, getattr(workshop, name)) for name in place)
     for name, value in fields.items():
         setattr(workshop, name, value)
+    dropped = []
     if sessions:
+        dropped = [(s.uid, s.starts_at, s.ends_at) for s in workshop.sessions[len(sessions):]]
         moved = workshop.set_sessions(sessions) and not new or moved
     by_lang = {t.language: t for t in workshop.texts}
     for language, (title, description) in texts.items():
@@ -208,8 +210,10 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
     if moved:
         workshop.sequence += 1
     db.session.flush()
+    if dropped:
+        _refresh_attended(workshop)
     if moved:
-        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True)))
+        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True), dropped))
     if not new:
         messages += promote(workshop)  # more places, or a new time that frees some
     record(workshop.setting_id, "workshop.created" if new else "workshop.changed", workshop,
@@ -297,14 +301,19 @@ def mark_register(workshop: Workshop, attended_ids: set[int], session: WorkshopS
             session.attendances.append(SessionAttendance(rsvp_id=rsvp.id))
         elif rsvp.id not in attended_ids and rsvp.id in came:
             session.attendances.remove(came[rsvp.id])
+    _refresh_attended(workshop)
+    record(workshop.setting_id, "workshop.register", workshop, actor=actor, session=session.number,
+           attended=len(attended_ids))
+
+
+def _refresh_attended(workshop: Workshop) -> None:
+    """Rsvp.attended (what the evidence counts): the party came to at least one session."""
     db.session.flush()
     attended = set(db.session.scalars(select(SessionAttendance.rsvp_id).join(WorkshopSession).where(
         WorkshopSession.workshop_id == workshop.id)))
     for rsvp in workshop.rsvps:
         rsvp.attended = rsvp.id in attended
     db.session.flush()
-    record(workshop.setting_id, "workshop.register", workshop, actor=actor, session=session.number,
-           attended=len(attended_ids))
 
 
 def session_of(workshop: Workshop, session_id) -> WorkshopSession | None:
