@@ -33,7 +33,7 @@ class WorkshopForm(FlaskForm):
         ("family", _sl("One answer per family (both parents of a child share it)")),
         ("contact", _sl("Each parent or carer answers for themselves"))])
     deadline = DateField(_sl("Replies by (optional; end of that day)"), validators=[Optional()])
-    reminder_hours = IntegerField(_sl("Send the reminder this many hours before"), default=24,
+    reminder_hours = IntegerField(_sl("Send the reminder this many hours before each session"), default=24,
                                   validators=[InputRequired(), NumberRange(min=1, max=24 * 14)])
 
     def session_fields(self) -> list[tuple]:
