@@ -29,7 +29,7 @@ def _family_section(contact: Contact) -> dict | None:
     workshops = services.invited_workshops(contact)
     if not workshops:
         return None
-    return {"workshop_items": [(w, services.rsvp_for(w, contact)) for w in workshops],
+    return {"workshop_items": [(w, services.rsvp_for(w, contact), services.next_session(w)) for w in workshops],
             "feed_url": calendar.feed_url(contact)}
 
 
@@ -272,6 +272,7 @@ def rsvp(workshop_id: int):
 def _closed_text(reason: str) -> str:
     return {"cancelled": _("This workshop has been cancelled, so answers are closed."),
             "finished": _("This workshop has already taken place."),
+            "started": _("This course has already started, so answers are closed. Please contact us if you need to."),
             "closed": _("The date for replies has passed, so answers can no longer be changed. Please contact us if you need to.")}[reason]
 
 

@@ -16,7 +16,7 @@ from app.workshops.models import (CANCELLED, CONFIRMED, DECLINED, MAYBE, NO, OPE
 
 
 class RsvpRefused(Exception):
-    """An answer that cannot be stored: `reason` is closed, cancelled, finished or over_capacity (a
+    """An answer that cannot be stored: `reason` is closed, cancelled, started, finished or over_capacity (a
     booked party asking for more places than are left)."""
 
     def __init__(self, reason: str) -> None:
@@ -97,12 +97,13 @@ def places_left(workshop: Workshop) -> int | None:
 
 
 def can_answer(workshop: Workshop) -> str | None:
-    """None when answers are open, else why not: cancelled, finished or closed (past the deadline)."""
+    """None when answers are open, else why not: cancelled, started (a course under way), finished or
+    closed (past the deadline)."""
     now = utcnow()
     if workshop.status == CANCELLED:
         return "cancelled"
-    if workshop.starts_at <= now:
-        return "finished"
+    if workshop.starts_at <= now:  # one answer per course: answers close when its first session begins
+        return "started" if len(workshop.sessions) > 1 and now < workshop.ends_at else "finished"
     if workshop.rsvp_deadline and workshop.rsvp_deadline <= now:
         return "closed"
     return None
@@ -319,6 +320,12 @@ def _refresh_attended(workshop: Workshop) -> None:
 def session_of(workshop: Workshop, session_id) -> WorkshopSession | None:
     """The workshop's session with this id (None for another workshop's, or nonsense)."""
     return next((s for s in workshop.sessions if str(s.id) == str(session_id)), None)
+
+
+def next_session(workshop: Workshop) -> WorkshopSession:
+    """The session still to come or under way (the last one once the course is over)."""
+    now = utcnow()
+    return next((s for s in workshop.sessions if s.ends_at > now), workshop.sessions[-1])
 
 
 def register_session(workshop: Workshop) -> WorkshopSession:

@@ -222,3 +222,31 @@ def test_a_session_of_another_workshop_cannot_be_registered(client, make, login_
     login_as(make.user(setting, role="pico"))
     response = client.post(f"/workshops/{workshop.id}/register", data={"session": other.sessions[0].id})
     assert response.status_code == 404
+
+
+def test_answers_close_when_the_course_begins_with_a_clear_message(client, make, workshop_of, frozen_clock):
+    setting = make.setting()
+    parent = make.contact(setting, children=[make.child(setting)], language="es")
+    workshop = _course(workshop_of, setting)
+    frozen_clock.now = WEEKS[1][0]  # week two of three
+    token = issue_link(parent, "rsvp", workshop.id)
+    db.session.commit()
+    url = client.get(client.get(f"/l/{token}").headers["Location"]).headers["Location"]
+    assert services.can_answer(workshop) == "started"
+    page = client.post(url, data={"answer": "yes", "adults": "1", "children": "0", "interpreter": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Este curso ya ha empezado" in page, page[page.find("<main"):page.find("</main>")]
+    assert db.session.scalar(select(Rsvp)) is None
+    frozen_clock.now = WEEKS[2][1]
+    assert services.can_answer(workshop) == "finished"
+
+
+def test_the_family_page_shows_the_next_session_of_a_course(client, make, workshop_of, frozen_clock):
+    setting = make.setting()
+    parent = make.contact(setting, children=[make.child(setting)])
+    _course(workshop_of, setting)
+    frozen_clock.now = WEEKS[0][1] + timedelta(hours=1)  # the first session is over
+    token = issue_link(parent)
+    db.session.commit()
+    page = client.get(client.get(f"/l/{token}").headers["Location"]).get_data(as_text=True)
+    assert re.search(r"Messy play at home</a>\s*\(08/12/2026, 10:00, 2/3\)", page), page[page.find("workshops-heading"):][:600]
