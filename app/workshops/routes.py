@@ -137,6 +137,7 @@ def show(workshop_id: int):
     session = services.session_of(workshop, request.args.get("session")) or services.register_session(workshop)
     return render_template("workshops/show.html", workshop=workshop, contacts=contacts, session=session,
                            came={a.rsvp_id for a in session.attendances}, thanks_due=services.thanks_due(workshop),
+                           sessions_came=services.sessions_attended(workshop),
                            invite_form=InviteForm(), cancel_form=CancelForm(),
                            places_left=services.places_left(workshop), family_names=services.family_names,
                            when=notices.sessions_when(workshop, "en"), evaluation=notices.evaluation_available(),

@@ -317,6 +317,15 @@ def _refresh_attended(workshop: Workshop) -> None:
     db.session.flush()
 
 
+def sessions_attended(workshop: Workshop) -> dict[int, int]:
+    """How many sessions each answer's party came to ({rsvp id: count}; absent means none)."""
+    counts: dict[int, int] = {}
+    for session in workshop.sessions:
+        for attendance in session.attendances:
+            counts[attendance.rsvp_id] = counts.get(attendance.rsvp_id, 0) + 1
+    return counts
+
+
 def session_of(workshop: Workshop, session_id) -> WorkshopSession | None:
     """The workshop's session with this id (None for another workshop's, or nonsense)."""
     return next((s for s in workshop.sessions if str(s.id) == str(session_id)), None)

@@ -204,6 +204,7 @@ def test_register_per_session_thanks_after_the_last_and_evidence_counts_a_family
     assert {r.contact_id: r.attended for r in db.session.scalars(select(Rsvp))} == {rana.id: True, ola.id: False}
     assert len(first.attendances) == len(second.attendances) == 1 and third.attendances == []
 
+    assert re.findall(r"<td>(\d) / 3</td>", page) == ["2", "0"]  # Rana came to two sessions, Ola to none
     assert "can be sent once the last session has begun" in page
     client.post(f"/workshops/{workshop.id}/thanks")
     assert not [i for i in db.session.scalars(select(DevOutboxItem)) if i.subject.startswith("Thank you")]
