@@ -194,7 +194,8 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
     dropped = []
     if sessions:
         dropped = [(s.uid, s.starts_at, s.ends_at) for s in workshop.sessions[len(sessions):]]
-        moved = workshop.set_sessions(sessions) and not new or moved
+        changed = workshop.set_sessions(sessions)
+        moved = moved or (changed and not new)
     by_lang = {t.language: t for t in workshop.texts}
     for language, (title, description) in texts.items():
         if not title:
