@@ -186,9 +186,12 @@ def reminder(workshop: Workshop, contact_ids: list[int], session: WorkshopSessio
     return _send(workshop, contact_ids, versions, channels="both")
 
 
-def changed(workshop: Workshop, contact_ids: list[int], dropped: list[tuple] | None = None) -> int | None:
+def changed(workshop: Workshop, contact_ids: list[int], dropped: list[tuple] | None = None,
+            session: WorkshopSession | None = None) -> int | None:
     """The workshop's sessions, times or place changed: the new details and an updated .ics (and, for
-    sessions dropped from a course, (uid, start, end) each, a CANCEL .ics that removes them)."""
+    sessions dropped from a course, (uid, start, end) each, a CANCEL .ics that removes them); the text
+    message names `session` (the first one that moved), else the first session."""
+    session = session or workshop.sessions[0]
     def lines(lang):
         return [_("The details of this workshop have changed. Here are the new details:"),
                 *_details(workshop, lang),
@@ -199,7 +202,7 @@ def changed(workshop: Workshop, contact_ids: list[int], dropped: list[tuple] | N
         with in_language(language):
             versions[language]["sms_text"] = _("Changed: %(title)s is now %(when)s. Details: %(url)s",
                                                title=workshop.text(language).title,
-                                               when=when(workshop, language), url=PERSONAL_LINK)
+                                               when=session_when(session, language), url=PERSONAL_LINK)
     extra = [calendar.dropped_attachment(workshop, dropped, workshop.default_language)] if dropped else None
     return _send(workshop, contact_ids, versions, channels="both", attach=True, extra=extra)
 

@@ -191,7 +191,7 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
     moved = not new and any(getattr(workshop, name) != fields.get(name, getattr(workshop, name)) for name in place)
     for name, value in fields.items():
         setattr(workshop, name, value)
-    dropped = []
+    dropped, before = [], {s.uid: (s.starts_at, s.ends_at) for s in workshop.sessions}
     if sessions:
         dropped = [(s.uid, s.starts_at, s.ends_at) for s in workshop.sessions[len(sessions):]]
         changed = workshop.set_sessions(sessions)
@@ -215,7 +215,8 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
     if dropped:
         _refresh_attended(workshop)
     if moved:
-        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True), dropped))
+        retimed = next((s for s in workshop.sessions if before.get(s.uid) != (s.starts_at, s.ends_at)), None)
+        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True), dropped, retimed))
     if not new:
         messages += promote(workshop)  # more places, or a new time that frees some
     record(workshop.setting_id, "workshop.created" if new else "workshop.changed", workshop,

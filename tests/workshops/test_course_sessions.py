@@ -10,7 +10,7 @@ import icalendar
 from sqlalchemy import select
 
 from app.extensions import db
-from app.messaging.models import DevOutboxItem
+from app.messaging.models import DevOutboxItem, Message
 from app.parents.links import issue_link
 from app.workshops import notices, services
 from app.workshops.models import Rsvp, Workshop
@@ -116,6 +116,8 @@ def test_changing_a_session_bumps_sequence_and_a_dropped_session_is_cancelled(ma
         notices.start(message_id)
     _, changed = smtp.to(parent.email)
     assert changed["Subject"] == "Changed: Messy play at home"
+    sms = db.session.scalar(select(Message).order_by(Message.id.desc())).version("en").sms_text
+    assert sms.startswith("Changed: Messy play at home is now Session 2 of 2: Tuesday 8 December 2026, 16:00")
     calendars = _calendars(changed)
     kept = calendars["invite.ics"].walk("VEVENT")
     assert [str(e["UID"]) for e in kept] == uids[:2] and all(e["SEQUENCE"] == 1 for e in kept)
