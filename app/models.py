@@ -8,7 +8,8 @@ from app.messaging.models import (ContactProblem, Delivery, DevOutboxItem, Inbou
                                   Message, MessageVersion, SmsOptOut, Unsubscribe)
 from app.alerts.models import Alert, AlertEvent, AlertOptions, Illness  # noqa: F401
 from app.feedback.models import ComplaintReminder, ComplaintStep, FeedbackItem, FeedbackReply  # noqa: F401
-from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, WorkshopText  # noqa: F401
+from app.workshops.models import (Poll, PollAnswer, PollSlot, Rsvp, SessionAttendance, Workshop,  # noqa: F401
+                                  WorkshopSession, WorkshopText)
 from app.involvement.models import (ForumMeeting, ForumMember, InterestSignup, Opportunity,  # noqa: F401
                                     SkillOffer, VolunteerSignup, VolunteerSlot)
 from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion, Upload  # noqa: F401

@@ -9,7 +9,7 @@ from flask import current_app
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vText
 
 from app.clock import utcnow
-from app.workshops.models import CANCELLED, Workshop
+from app.workshops.models import CANCELLED, Workshop, WorkshopSession
 
 PRODID = "-//Homelink//Workshops//EN"
 
@@ -66,16 +66,18 @@ def _organizer(workshop: Workshop) -> vCalAddress:
     return organizer
 
 
-def _event(workshop: Workshop, language: str, cancelled: bool) -> Event:
+def _event(workshop: Workshop, uid: str, starts_at, ends_at, summary: str, language: str,
+           cancelled: bool) -> Event:
+    """One VEVENT: the session's own stable UID and the workshop's SEQUENCE (bumped on any change)."""
     zone = ZoneInfo(zone_name(workshop.setting))
     text = workshop.text(language)
     event = Event()
-    event.add("UID", workshop.uid)
+    event.add("UID", uid)
     event.add("SEQUENCE", workshop.sequence)
     event.add("DTSTAMP", utcnow())
-    event.add("DTSTART", workshop.starts_at.astimezone(zone))
-    event.add("DTEND", workshop.ends_at.astimezone(zone))
-    event.add("SUMMARY", text.title)
+    event.add("DTSTART", starts_at.astimezone(zone))
+    event.add("DTEND", ends_at.astimezone(zone))
+    event.add("SUMMARY", summary)
     if text.description:
         event.add("DESCRIPTION", text.description)
     location = workshop.venue + (f" ({workshop.access_notes})" if workshop.access_notes else "")
@@ -86,6 +88,19 @@ def _event(workshop: Workshop, language: str, cancelled: bool) -> Event:
     return event
 
 
+def _session_event(session: WorkshopSession, language: str, cancelled: bool) -> Event:
+    workshop = session.workshop
+    title, count = workshop.text(language).title, len(workshop.sessions)
+    summary = f"{title} ({session.number}/{count})" if count > 1 else title
+    return _event(workshop, session.uid, session.starts_at, session.ends_at, summary, language, cancelled)
+
+
+def _with_zone(cal: Calendar, workshop: Workshop, moments: list) -> None:
+    name = zone_name(workshop.setting)
+    years = sorted({m.astimezone(ZoneInfo(name)).year for m in moments})
+    cal.add_component(_vtimezone(name, range(years[0], years[-1] + 1)))
+
+
 def _calendar(workshops: list[Workshop], language: str, method: str | None) -> Calendar:
     cal = Calendar()
     cal.add("PRODID", PRODID)
@@ -93,16 +108,15 @@ def _calendar(workshops: list[Workshop], language: str, method: str | None) -> C
     if method:
         cal.add("METHOD", method)
     if workshops:
-        name = zone_name(workshops[0].setting)
-        years = sorted({w.starts_at.astimezone(ZoneInfo(name)).year for w in workshops})
-        cal.add_component(_vtimezone(name, range(years[0], years[-1] + 1)))
+        _with_zone(cal, workshops[0], [s.starts_at for w in workshops for s in w.sessions])
     for workshop in workshops:
-        cal.add_component(_event(workshop, language, workshop.status == CANCELLED))
+        for session in workshop.sessions:
+            cal.add_component(_session_event(session, language, workshop.status == CANCELLED))
     return cal
 
 
 def invitation_ics(workshop: Workshop, language: str) -> str:
-    """The .ics for one workshop: METHOD:REQUEST, or METHOD:CANCEL once the workshop is cancelled."""
+    """The .ics for one workshop (a VEVENT per session): METHOD:REQUEST, or METHOD:CANCEL once the workshop is cancelled."""
     method = "CANCEL" if workshop.status == CANCELLED else "REQUEST"
     return _calendar([workshop], language, method).to_ical().decode()
 
@@ -112,6 +126,20 @@ def attachment(workshop: Workshop, language: str) -> dict:
     method = "CANCEL" if workshop.status == CANCELLED else "REQUEST"
     return {"filename": "invite.ics", "content_type": f"text/calendar; method={method}",
             "text": invitation_ics(workshop, language)}
+
+
+def dropped_attachment(workshop: Workshop, dropped: list[tuple], language: str) -> dict:
+    """A METHOD:CANCEL .ics taking sessions dropped from a course ((uid, start, end) each) out of
+    calendars: the same UIDs they were sent with, at the workshop's new SEQUENCE."""
+    cal = Calendar()
+    cal.add("PRODID", PRODID)
+    cal.add("VERSION", "2.0")
+    cal.add("METHOD", "CANCEL")
+    _with_zone(cal, workshop, [start for _uid, start, _end in dropped])
+    for uid, start, end in dropped:
+        cal.add_component(_event(workshop, uid, start, end, workshop.text(language).title, language, True))
+    return {"filename": "cancelled-sessions.ics", "content_type": "text/calendar; method=CANCEL",
+            "text": cal.to_ical().decode()}
 
 
 def feed_ics(workshops: list[Workshop], language: str) -> str:

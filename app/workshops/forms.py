@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectChoice, SelectField,
+from wtforms import (BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField,
                      SelectMultipleField, StringField, TextAreaField, TimeField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -20,9 +20,7 @@ class WorkshopForm(FlaskForm):
                                              ("meeting", _sl("Meeting")), ("event", _sl("Event"))])
     title = StringField(_sl("Title"), validators=[DataRequired(_sl("Give the workshop a title.")), Length(max=200)])
     description = TextAreaField(_sl("Description"), validators=[Length(max=5000)])
-    day = DateField(_sl("Date"), validators=[InputRequired(_sl("Enter the date."))])
-    start = TimeField(_sl("Starts at"), validators=[InputRequired(_sl("Enter the start time."))])
-    end = TimeField(_sl("Ends at"), validators=[InputRequired(_sl("Enter the end time."))])
+    session_rows = HiddenField(default="1")
     venue = StringField(_sl("Venue"), validators=[Length(max=300)])
     access_notes = TextAreaField(_sl("Accessibility notes (step-free access, hearing loop …)"),
                                  validators=[Length(max=2000)])
@@ -35,12 +33,60 @@ class WorkshopForm(FlaskForm):
         ("family", _sl("One answer per family (both parents of a child share it)")),
         ("contact", _sl("Each parent or carer answers for themselves"))])
     deadline = DateField(_sl("Replies by (optional; end of that day)"), validators=[Optional()])
-    reminder_hours = IntegerField(_sl("Send the reminder this many hours before"), default=24,
+    reminder_hours = IntegerField(_sl("Send the reminder this many hours before each session"), default=24,
                                   validators=[InputRequired(), NumberRange(min=1, max=24 * 14)])
 
-    def validate_end(self, field) -> None:
-        if self.start.data and field.data and field.data <= self.start.data:
-            raise ValidationError(_sl("The end must be after the start."))
+    def session_fields(self) -> list[tuple]:
+        """(date, start, end) fields of each session row, in order."""
+        return [(self[f"day_{n}"], self[f"start_{n}"], self[f"end_{n}"]) for n in range(1, MAX_SESSIONS + 1)
+                if f"day_{n}" in self]
+
+    def validate(self, extra_validators=None) -> bool:
+        """The usual checks, then the sessions: each row all or nothing, end after start, at least one,
+        no two starting at the same time."""
+        valid = super().validate(extra_validators)
+        starts = set()
+        for day, start, end in self.session_fields():
+            filled = [f for f in (day, start, end) if f.raw_data and f.raw_data[0].strip()]
+            if not filled or any(f.errors for f in (day, start, end)):
+                continue
+            for f, message in ((day, _sl("Enter the date.")), (start, _sl("Enter the start time.")),
+                               (end, _sl("Enter the end time."))):
+                if f not in filled:
+                    f.errors = [*f.errors, message]
+                    valid = False
+            if start.data and end.data and end.data <= start.data:
+                end.errors = [*end.errors, _sl("The end must be after the start.")]
+                valid = False
+            elif day.data and start.data:
+                if (day.data, start.data) in starts:
+                    start.errors = [*start.errors, _sl("Another session already starts at this time.")]
+                    valid = False
+                starts.add((day.data, start.data))
+        if not starts and not any(f.errors for row in self.session_fields() for f in row):
+            first_day = self.session_fields()[0][0]
+            first_day.errors = [*first_day.errors, _sl("Enter the date of at least one session.")]
+            valid = False
+        return valid
+
+    def sessions(self) -> list[tuple]:
+        """(date, start, end) of each filled-in row (after validation)."""
+        return [(day.data, start.data, end.data) for day, start, end in self.session_fields() if day.data]
+
+
+MAX_SESSIONS = 40
+
+
+def add_session_fields(form_class: type, rows: int) -> type:
+    """A subclass of the workshop form with `rows` session rows (date, start and end, all optional:
+    blank rows are skipped), labelled by number so each control has its own name."""
+    rows = max(1, min(rows, MAX_SESSIONS))
+    attrs = {}
+    for n in range(1, rows + 1):
+        attrs[f"day_{n}"] = DateField(_sl("Session %(number)s: date", number=n), validators=[Optional()])
+        attrs[f"start_{n}"] = TimeField(_sl("Session %(number)s: starts at", number=n), validators=[Optional()])
+        attrs[f"end_{n}"] = TimeField(_sl("Session %(number)s: ends at", number=n), validators=[Optional()])
+    return type("WorkshopSessionsForm", (form_class,), attrs)
 
 
 def add_language_fields(form_class: type) -> type:

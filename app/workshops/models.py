@@ -22,7 +22,11 @@ def _uid() -> str:
 
 
 class Workshop(TenantMixin, TimestampMixin, db.Model):
-    """A workshop, course, meeting or event that parents are invited to."""
+    """A workshop, course, meeting or event that parents are invited to, held in one or more sessions.
+
+    `starts_at`/`ends_at` are the span of the whole course (first start, last end), kept in step with
+    the sessions by `set_sessions`; building a Workshop with `starts_at`/`ends_at` and no `sessions`
+    gives it one session at that time (whose calendar UID is the workshop's)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default="workshop")  # workshop | course | meeting | event
@@ -41,7 +45,6 @@ class Workshop(TenantMixin, TimestampMixin, db.Model):
     uid: Mapped[str] = mapped_column(String(80), default=_uid, unique=True)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     thanks_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     default_language: Mapped[str] = mapped_column(String(8), default="en")
 
@@ -50,6 +53,38 @@ class Workshop(TenantMixin, TimestampMixin, db.Model):
                          order_by="WorkshopText.language")
     rsvps = relationship("Rsvp", back_populates="workshop", cascade="all, delete-orphan",
                          order_by="Rsvp.created_at")
+    sessions = relationship("WorkshopSession", back_populates="workshop", cascade="all, delete-orphan",
+                            order_by="WorkshopSession.starts_at")
+
+    def __init__(self, **kw) -> None:
+        kw.setdefault("uid", _uid())
+        if "sessions" not in kw and kw.get("starts_at") and kw.get("ends_at"):
+            kw["sessions"] = [WorkshopSession(starts_at=kw["starts_at"], ends_at=kw["ends_at"], uid=kw["uid"])]
+        super().__init__(**kw)
+
+    def set_sessions(self, times: list[tuple[datetime, datetime]]) -> bool:
+        """Make the sessions these (start, end) times, in order: the n-th session keeps its row (and its
+        calendar UID) and takes the n-th time; extra rows go, new ones are added. True when anything changed."""
+        times = sorted(times)
+        rows = list(self.sessions)
+        changed = len(rows) != len(times)
+        for index, (start, end) in enumerate(times):
+            if index < len(rows):
+                row = rows[index]
+                if (row.starts_at, row.ends_at) != (start, end):
+                    row.starts_at, row.ends_at, row.reminder_sent_at = start, end, None
+                    changed = True
+            else:
+                self.sessions.append(WorkshopSession(starts_at=start, ends_at=end,
+                                                     uid=self.uid if not rows and index == 0 else _uid()))
+        for row in rows[len(times):]:
+            self.sessions.remove(row)
+        self.starts_at, self.ends_at = times[0][0], max(end for _start, end in times)
+        return changed
+
+    @property
+    def last_session(self) -> WorkshopSession:
+        return self.sessions[-1]
 
     def text(self, language: str | None = None) -> WorkshopText:
         """Title and description in `language`, else in the default language."""
@@ -63,6 +98,37 @@ class Workshop(TenantMixin, TimestampMixin, db.Model):
     @property
     def languages(self) -> list[str]:
         return [t.language for t in self.texts]
+
+
+class WorkshopSession(db.Model):
+    """One meeting of a workshop or course: its date and times (the venue is the workshop's)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uid: Mapped[str] = mapped_column(String(80), default=_uid, unique=True)  # the session's VEVENT UID
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    workshop = relationship("Workshop", back_populates="sessions")
+    attendances = relationship("SessionAttendance", back_populates="session", cascade="all, delete-orphan")
+
+    @property
+    def number(self) -> int:
+        """1 for the first session of the course, and so on."""
+        return self.workshop.sessions.index(self) + 1
+
+
+class SessionAttendance(db.Model):
+    """The register: this answer's party came to this session."""
+
+    __table_args__ = (UniqueConstraint("session_id", "rsvp_id", name="uq_session_attendance_rsvp"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("workshop_session.id", ondelete="CASCADE"), index=True)
+    rsvp_id: Mapped[int] = mapped_column(ForeignKey("rsvp.id", ondelete="CASCADE"), index=True)
+
+    session = relationship("WorkshopSession", back_populates="attendances")
 
 
 class WorkshopText(db.Model):
@@ -97,7 +163,7 @@ class Rsvp(TenantMixin, TimestampMixin, db.Model):
     interpreter_language: Mapped[str | None] = mapped_column(String(8))
     access_needs: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    attended: Mapped[bool] = mapped_column(Boolean, default=False)
+    attended: Mapped[bool] = mapped_column(Boolean, default=False)  # came to at least one session
     confirmation_sequence: Mapped[int | None] = mapped_column(Integer)
 
     workshop = relationship("Workshop", back_populates="rsvps")

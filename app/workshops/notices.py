@@ -15,7 +15,7 @@ from app.i18n import BABEL_LOCALES, in_language
 from app.messaging.render import PERSONAL_LINK
 from app.messaging.services import create_message, send_now
 from app.workshops import calendar
-from app.workshops.models import Workshop
+from app.workshops.models import Workshop, WorkshopSession
 
 # A feature that can send an evaluation survey registers a callable(workshop, contact_ids) -> FollowUp
 # under this key in app.extensions (the surveys feature does). Absent: the thank-you has no survey link.
@@ -37,18 +37,38 @@ def evaluation_available() -> bool:
     return FOLLOWUP_SURVEY_KEY in current_app.extensions
 
 
-def when(workshop: Workshop, language: str) -> str:
-    """'Tuesday 1 December 2026, 10:00–11:30' in the language and the setting's time zone."""
-    zone = ZoneInfo(calendar.zone_name(workshop.setting))
+def _span(start, end, language: str, zone: ZoneInfo) -> str:
     locale = BABEL_LOCALES.get(language, "en_GB")
-    start = format_datetime(workshop.starts_at, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale=locale)
-    end = format_time(workshop.ends_at, "HH:mm", tzinfo=zone, locale=locale)
-    return f"{start}–{end}"
+    first = format_datetime(start, "EEEE d MMMM y, HH:mm", tzinfo=zone, locale=locale)
+    return f"{first}–{format_time(end, 'HH:mm', tzinfo=zone, locale=locale)}"
 
 
-def _details(workshop: Workshop, language: str) -> list[str]:
+def session_when(session: WorkshopSession, language: str) -> str:
+    """One session's date and times in the language ('Session 2 of 6: …' when the course has several)."""
+    workshop = session.workshop
+    text = _span(session.starts_at, session.ends_at, language, ZoneInfo(calendar.zone_name(workshop.setting)))
+    if len(workshop.sessions) == 1:
+        return text
+    return _("Session %(number)s of %(count)s: %(when)s", number=session.number, count=len(workshop.sessions),
+             when=text)
+
+
+def sessions_when(workshop: Workshop, language: str) -> list[str]:
+    """Every session's date and times, in order, in the language (the call must be in that language)."""
+    return [session_when(session, language) for session in workshop.sessions]
+
+
+def when(workshop: Workshop, language: str) -> str:
+    """'Tuesday 1 December 2026, 10:00–11:30' in the language and the setting's time zone: the only
+    session, or the first one of a course ('Session 1 of 6: …'), for short texts."""
+    return session_when(workshop.sessions[0], language)
+
+
+def _details(workshop: Workshop, language: str, session: WorkshopSession | None = None) -> list[str]:
+    """Title, when (every session, one per line, or just `session`), where, access, crèche."""
     text = workshop.text(language)
-    lines = [text.title, when(workshop, language)]
+    dates = [session_when(session, language)] if session else sessions_when(workshop, language)
+    lines = [text.title, "\n".join(dates)]
     if workshop.venue:
         lines.append(_("Where: %(venue)s", venue=workshop.venue))
     if workshop.access_notes:
@@ -72,7 +92,7 @@ def _versions(workshop: Workshop, subject, lines) -> dict[str, dict]:
 
 def _send(workshop: Workshop, contact_ids: list[int], versions: dict, *, channels: str = "email",
           link: bool = True, attach: bool = False, category: str = "workshops",
-          follow_up: FollowUp | None = None) -> int | None:
+          follow_up: FollowUp | None = None, extra: list[dict] | None = None) -> int | None:
     """The message to `contact_ids`: personal links are RSVP links (`link`) or the follow-up's."""
     if not contact_ids:
         return None
@@ -82,7 +102,7 @@ def _send(workshop: Workshop, contact_ids: list[int], versions: dict, *, channel
     message = create_message(
         workshop.setting, category=category, channels=channels, audience={"contacts": sorted(contact_ids)},
         audience_label=workshop.title[:200], versions=versions, link_purpose=purpose, link_scope_id=scope,
-        attachments=[calendar.attachment(workshop, workshop.default_language)] if attach else None)
+        attachments=([calendar.attachment(workshop, workshop.default_language)] if attach else []) + (extra or []))
     if follow_up is not None:
         follow_up.sent(message.id)
     return message.id
@@ -149,10 +169,12 @@ def waiting(workshop: Workshop, contact_ids: list[int]) -> int | None:
         workshop, lambda title: _("Waiting list: %(title)s", title=title), lines))
 
 
-def reminder(workshop: Workshop, contact_ids: list[int]) -> int | None:
-    """The reminder before the workshop, to those who said yes or maybe."""
+def reminder(workshop: Workshop, contact_ids: list[int], session: WorkshopSession | None = None) -> int | None:
+    """The reminder before a session (the first when not given), to those who said yes or maybe."""
+    session = session or workshop.sessions[0]
+
     def lines(lang):
-        return [_("A reminder: we look forward to seeing you."), *_details(workshop, lang),
+        return [_("A reminder: we look forward to seeing you."), *_details(workshop, lang, session),
                 _("If you cannot come after all, please tell us here: %(url)s", url=PERSONAL_LINK)]
 
     versions = _versions(workshop, lambda title: _("Reminder: %(title)s", title=title), lines)
@@ -160,12 +182,16 @@ def reminder(workshop: Workshop, contact_ids: list[int]) -> int | None:
         with in_language(language):
             versions[language]["sms_text"] = _("Reminder: %(title)s, %(when)s. Can't come? %(url)s",
                                                title=workshop.text(language).title,
-                                               when=when(workshop, language), url=PERSONAL_LINK)
+                                               when=session_when(session, language), url=PERSONAL_LINK)
     return _send(workshop, contact_ids, versions, channels="both")
 
 
-def changed(workshop: Workshop, contact_ids: list[int]) -> int | None:
-    """The workshop's time or place changed: the new details and an updated .ics."""
+def changed(workshop: Workshop, contact_ids: list[int], dropped: list[tuple] | None = None,
+            session: WorkshopSession | None = None) -> int | None:
+    """The workshop's sessions, times or place changed: the new details and an updated .ics (and, for
+    sessions dropped from a course, (uid, start, end) each, a CANCEL .ics that removes them); the text
+    message names `session` (the first one that moved), else the first session."""
+    session = session or workshop.sessions[0]
     def lines(lang):
         return [_("The details of this workshop have changed. Here are the new details:"),
                 *_details(workshop, lang),
@@ -176,8 +202,9 @@ def changed(workshop: Workshop, contact_ids: list[int]) -> int | None:
         with in_language(language):
             versions[language]["sms_text"] = _("Changed: %(title)s is now %(when)s. Details: %(url)s",
                                                title=workshop.text(language).title,
-                                               when=when(workshop, language), url=PERSONAL_LINK)
-    return _send(workshop, contact_ids, versions, channels="both", attach=True)
+                                               when=session_when(session, language), url=PERSONAL_LINK)
+    extra = [calendar.dropped_attachment(workshop, dropped, workshop.default_language)] if dropped else None
+    return _send(workshop, contact_ids, versions, channels="both", attach=True, extra=extra)
 
 
 def cancelled(workshop: Workshop, contact_ids: list[int]) -> int | None:

@@ -17,7 +17,8 @@ from app.parents.routes import link_problem, parent_required
 from app.parents.sections import register_section
 from app.security import MANAGER, PICO, owned_or_404, role_required
 from app.workshops import calendar, notices, services
-from app.workshops.forms import CancelForm, InviteForm, RsvpForm, WorkshopForm, add_language_fields
+from app.workshops.forms import (CancelForm, InviteForm, RsvpForm, WorkshopForm, add_language_fields,
+                                 add_session_fields)
 from app.workshops.models import CANCELLED, Workshop
 
 bp = Blueprint("workshops", __name__, template_folder="templates")
@@ -28,7 +29,7 @@ def _family_section(contact: Contact) -> dict | None:
     workshops = services.invited_workshops(contact)
     if not workshops:
         return None
-    return {"workshop_items": [(w, services.rsvp_for(w, contact)) for w in workshops],
+    return {"workshop_items": [(w, services.rsvp_for(w, contact), services.next_session(w)) for w in workshops],
             "feed_url": calendar.feed_url(contact)}
 
 
@@ -71,23 +72,28 @@ def index():
 def edit(workshop_id: int | None = None):
     """Create or change a workshop (a change of time or place tells those coming)."""
     workshop = owned_or_404(db.session.get(Workshop, workshop_id)) if workshop_id else None
-    form = add_language_fields(WorkshopForm)()
-    form.audience.choices = _audience_choices()
     zone = _zone()
+    existing = len(workshop.sessions) if workshop else 0
+    rows = _int(request.form.get("session_rows")) if request.method == "POST" else max(existing + 1, 3)
+    adding = request.method == "POST" and "add_session" in request.form
+    form = add_session_fields(add_language_fields(WorkshopForm), rows + (1 if adding else 0))()
+    form.audience.choices = _audience_choices()
+    form.session_rows.data = str(len(form.session_fields()))
     if request.method == "GET" and workshop:
-        start = workshop.starts_at.astimezone(zone)
         form.process(data={
             "kind": workshop.kind, "title": workshop.text().title, "description": workshop.text().description,
-            "day": start.date(), "start": start.time(), "end": workshop.ends_at.astimezone(zone).time(),
             "venue": workshop.venue, "access_notes": workshop.access_notes, "capacity": workshop.capacity,
             "creche": workshop.creche, "rsvp_mode": workshop.rsvp_mode, "reminder_hours": workshop.reminder_hours,
             "deadline": workshop.rsvp_deadline.astimezone(zone).date() if workshop.rsvp_deadline else None,
             "audience": ["all"] if workshop.audience.get("all") else [f"room:{r}" for r in workshop.audience.get("rooms", [])],
+            "session_rows": str(len(form.session_fields())),
+            **_session_data(workshop, zone),
             **{f"title_{t.language}": t.title for t in workshop.texts},
             **{f"description_{t.language}": t.description for t in workshop.texts}})
-    if form.validate_on_submit():
-        starts = datetime.combine(form.day.data, form.start.data, zone)
-        fields = {"kind": form.kind.data, "starts_at": starts, "ends_at": datetime.combine(form.day.data, form.end.data, zone),
+    if not adding and form.validate_on_submit():
+        sessions = [(datetime.combine(day, start, zone), datetime.combine(day, end, zone))
+                    for day, start, end in form.sessions()]
+        fields = {"kind": form.kind.data,
                   "venue": (form.venue.data or "").strip(), "access_notes": (form.access_notes.data or "").strip(),
                   "capacity": form.capacity.data, "creche": form.creche.data,
                   "audience": _audience(form.audience.data, workshop.audience.get("contacts") if workshop else None),
@@ -100,7 +106,7 @@ def edit(workshop_id: int | None = None):
                 texts[lang] = ((form[code].data or "").strip(), (form[f"description_{lang}"].data or "").strip())
         if workshop is None:
             workshop = Workshop(setting_id=current_user.setting_id, default_language="en", setting=current_user.setting)
-        messages = services.save_workshop(workshop, texts=texts, fields=fields, actor=current_user)
+        messages = services.save_workshop(workshop, texts=texts, fields=fields, sessions=sessions, actor=current_user)
         db.session.commit()
         for message_id in messages:
             notices.start(message_id)
@@ -109,16 +115,32 @@ def edit(workshop_id: int | None = None):
     return render_template("workshops/edit.html", form=form, workshop=workshop)
 
 
+def _int(value, default: int = 1) -> int:
+    return int(value) if value and value.isdigit() else default
+
+
+def _session_data(workshop: Workshop, zone: ZoneInfo) -> dict:
+    """The workshop's sessions as the form's rows (local dates and times)."""
+    data = {}
+    for n, session in enumerate(workshop.sessions, start=1):
+        start, end = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
+        data |= {f"day_{n}": start.date(), f"start_{n}": start.time(), f"end_{n}": end.time()}
+    return data
+
+
 @bp.get("/workshops/<int:workshop_id>")
 @role_required(*STAFF)
 def show(workshop_id: int):
     """One workshop: answers, places, waiting list, needs; invite, cancel, register, thank."""
     workshop = owned_or_404(db.session.get(Workshop, workshop_id))
     contacts = services.contacts_by_id([r.contact_id for r in workshop.rsvps])
-    return render_template("workshops/show.html", workshop=workshop, contacts=contacts,
+    session = services.session_of(workshop, request.args.get("session")) or services.register_session(workshop)
+    return render_template("workshops/show.html", workshop=workshop, contacts=contacts, session=session,
+                           came={a.rsvp_id for a in session.attendances}, thanks_due=services.thanks_due(workshop),
+                           sessions_came=services.sessions_attended(workshop),
                            invite_form=InviteForm(), cancel_form=CancelForm(),
                            places_left=services.places_left(workshop), family_names=services.family_names,
-                           when=notices.when(workshop, "en"), evaluation=notices.evaluation_available(),
+                           when=notices.sessions_when(workshop, "en"), evaluation=notices.evaluation_available(),
                            interested=services.interested(workshop) if workshop.status != CANCELLED else [])
 
 
@@ -166,14 +188,18 @@ def cancel(workshop_id: int):
 @bp.post("/workshops/<int:workshop_id>/register")
 @role_required(*STAFF)
 def register(workshop_id: int):
-    """Save the register (who came)."""
+    """Save the register of one session (who came); the first session when none is named."""
     workshop = owned_or_404(db.session.get(Workshop, workshop_id))
+    chosen = request.form.get("session")
+    session = services.session_of(workshop, chosen) if chosen else workshop.sessions[0]
+    if session is None:
+        abort(404)
     if CancelForm().validate_on_submit():
         ticked = {int(v) for v in request.form.getlist("attended") if v.isdigit()}
-        services.mark_register(workshop, ticked, actor=current_user)
+        services.mark_register(workshop, ticked, session, actor=current_user)
         db.session.commit()
         flash(_s("The register is saved."), "success")
-    return redirect(url_for("workshops.show", workshop_id=workshop.id))
+    return redirect(url_for("workshops.show", workshop_id=workshop.id, session=session.id))
 
 
 @bp.post("/workshops/<int:workshop_id>/thanks")
@@ -182,6 +208,9 @@ def thanks(workshop_id: int):
     """Send the thank-you to those who came."""
     workshop = owned_or_404(db.session.get(Workshop, workshop_id))
     if CancelForm().validate_on_submit():
+        if not services.thanks_due(workshop):
+            flash(_s("The thank-you to those who came can be sent once the last session has begun."), "error")
+            return redirect(url_for("workshops.show", workshop_id=workshop.id))
         notices.start(services.send_thanks(workshop, actor=current_user,
                                            evaluation=request.form.get("evaluation") == "y"))
         flash(_s("Thank-you sent to those who came."), "success")
@@ -238,12 +267,13 @@ def rsvp(workshop_id: int):
     return render_template("workshops/rsvp.html", workshop=workshop, text=workshop.text(contact.language),
                            form=form, current=current, closed=closed, closed_text=_closed_text(closed) if closed else "",
                            answered_by=current.contact.first_name if other else None,
-                           when=notices.when(workshop, contact.language), places_left=services.places_left(workshop))
+                           when=notices.sessions_when(workshop, contact.language), places_left=services.places_left(workshop))
 
 
 def _closed_text(reason: str) -> str:
     return {"cancelled": _("This workshop has been cancelled, so answers are closed."),
             "finished": _("This workshop has already taken place."),
+            "started": _("This course has already started, so answers are closed. Please contact us if you need to."),
             "closed": _("The date for replies has passed, so answers can no longer be changed. Please contact us if you need to.")}[reason]
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -11,11 +12,11 @@ from app.extensions import db
 from app.families.models import Child, ChildContact, Contact
 from app.workshops import notices
 from app.workshops.models import (CANCELLED, CONFIRMED, DECLINED, MAYBE, NO, OPEN, PER_FAMILY, WAITING, YES, Rsvp,
-                                  Workshop, WorkshopText)
+                                  SessionAttendance, Workshop, WorkshopSession, WorkshopText)
 
 
 class RsvpRefused(Exception):
-    """An answer that cannot be stored: `reason` is closed, cancelled, finished or over_capacity (a
+    """An answer that cannot be stored: `reason` is closed, cancelled, started, finished or over_capacity (a
     booked party asking for more places than are left)."""
 
     def __init__(self, reason: str) -> None:
@@ -96,12 +97,13 @@ def places_left(workshop: Workshop) -> int | None:
 
 
 def can_answer(workshop: Workshop) -> str | None:
-    """None when answers are open, else why not: cancelled, finished or closed (past the deadline)."""
+    """None when answers are open, else why not: cancelled, started (a course under way), finished or
+    closed (past the deadline)."""
     now = utcnow()
     if workshop.status == CANCELLED:
         return "cancelled"
-    if workshop.starts_at <= now:
-        return "finished"
+    if workshop.starts_at <= now:  # one answer per course: answers close when its first session begins
+        return "started" if len(workshop.sessions) > 1 and now < workshop.ends_at else "finished"
     if workshop.rsvp_deadline and workshop.rsvp_deadline <= now:
         return "closed"
     return None
@@ -180,13 +182,20 @@ def promote(workshop: Workshop) -> list[int]:
     return [m for m in (notices.confirmation(workshop, with_family(workshop, promoted), promoted=True),) if m]
 
 
-def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fields: dict, actor=None) -> list[int]:
-    """Create or change a workshop; a change of time or place bumps SEQUENCE and tells those coming."""
+def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fields: dict,
+                  sessions: list[tuple[datetime, datetime]] | None = None, actor=None) -> list[int]:
+    """Create or change a workshop and its sessions ((start, end) times; None keeps them); a change of
+    a session's time, of the sessions, or of the place bumps SEQUENCE and tells those coming."""
     new = workshop.id is None
-    timing = ("starts_at", "ends_at", "venue", "access_notes")
-    moved = not new and any(getattr(workshop, name) != fields.get(name, getattr(workshop, name)) for name in timing)
+    place = ("venue", "access_notes")
+    moved = not new and any(getattr(workshop, name) != fields.get(name, getattr(workshop, name)) for name in place)
     for name, value in fields.items():
         setattr(workshop, name, value)
+    dropped, before = [], {s.uid: (s.starts_at, s.ends_at) for s in workshop.sessions}
+    if sessions:
+        dropped = [(s.uid, s.starts_at, s.ends_at) for s in workshop.sessions[len(sessions):]]
+        changed = workshop.set_sessions(sessions)
+        moved = moved or (changed and not new)
     by_lang = {t.language: t for t in workshop.texts}
     for language, (title, description) in texts.items():
         if not title:
@@ -203,12 +212,15 @@ def save_workshop(workshop: Workshop, *, texts: dict[str, tuple[str, str]], fiel
     if moved:
         workshop.sequence += 1
     db.session.flush()
+    if dropped:
+        _refresh_attended(workshop)
     if moved:
-        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True)))
+        retimed = next((s for s in workshop.sessions if before.get(s.uid) != (s.starts_at, s.ends_at)), None)
+        messages.append(notices.changed(workshop, attendee_ids(workshop, include_waiting=True), dropped, retimed))
     if not new:
         messages += promote(workshop)  # more places, or a new time that frees some
     record(workshop.setting_id, "workshop.created" if new else "workshop.changed", workshop,
-           actor=actor, moved=moved)
+           actor=actor, moved=moved, sessions=len(workshop.sessions))
     return [m for m in messages if m]
 
 
@@ -281,17 +293,68 @@ def invite_interested(workshop: Workshop, signup_ids: set[int], channels: str = 
     return message_id
 
 
-def mark_register(workshop: Workshop, attended_ids: set[int], actor=None) -> None:
-    """Record who came (RSVP ids ticked on the register)."""
+def mark_register(workshop: Workshop, attended_ids: set[int], session: WorkshopSession | None = None,
+                  actor=None) -> None:
+    """Record who came to `session` (RSVP ids ticked on its register; the first session when not
+    given). An answer counts as attended when its party came to at least one session."""
+    session = session or workshop.sessions[0]
+    came = {a.rsvp_id: a for a in session.attendances}
     for rsvp in workshop.rsvps:
-        rsvp.attended = rsvp.id in attended_ids
+        if rsvp.id in attended_ids and rsvp.id not in came:
+            session.attendances.append(SessionAttendance(rsvp_id=rsvp.id))
+        elif rsvp.id not in attended_ids and rsvp.id in came:
+            session.attendances.remove(came[rsvp.id])
+    _refresh_attended(workshop)
+    record(workshop.setting_id, "workshop.register", workshop, actor=actor, session=session.number,
+           attended=len(attended_ids))
+
+
+def _refresh_attended(workshop: Workshop) -> None:
+    """Rsvp.attended (what the evidence counts): the party came to at least one session."""
     db.session.flush()
-    record(workshop.setting_id, "workshop.register", workshop, actor=actor, attended=len(attended_ids))
+    attended = set(db.session.scalars(select(SessionAttendance.rsvp_id).join(WorkshopSession).where(
+        WorkshopSession.workshop_id == workshop.id)))
+    for rsvp in workshop.rsvps:
+        rsvp.attended = rsvp.id in attended
+    db.session.flush()
+
+
+def sessions_attended(workshop: Workshop) -> dict[int, int]:
+    """How many sessions each answer's party came to ({rsvp id: count}; absent means none)."""
+    counts: dict[int, int] = {}
+    for session in workshop.sessions:
+        for attendance in session.attendances:
+            counts[attendance.rsvp_id] = counts.get(attendance.rsvp_id, 0) + 1
+    return counts
+
+
+def session_of(workshop: Workshop, session_id) -> WorkshopSession | None:
+    """The workshop's session with this id (None for another workshop's, or nonsense)."""
+    return next((s for s in workshop.sessions if str(s.id) == str(session_id)), None)
+
+
+def next_session(workshop: Workshop) -> WorkshopSession:
+    """The session still to come or under way (the last one once the course is over)."""
+    now = utcnow()
+    return next((s for s in workshop.sessions if s.ends_at > now), workshop.sessions[-1])
+
+
+def register_session(workshop: Workshop) -> WorkshopSession:
+    """The session the register opens on: the latest one that has started, else the first."""
+    now = utcnow()
+    started = [s for s in workshop.sessions if s.starts_at <= now]
+    return started[-1] if started else workshop.sessions[0]
+
+
+def thanks_due(workshop: Workshop) -> bool:
+    """True once the last session has begun: the thank-you and follow-up come after the course."""
+    return workshop.last_session.starts_at <= utcnow()
 
 
 def send_thanks(workshop: Workshop, actor=None, evaluation: bool = False) -> int | None:
-    """Thank those who came (once), optionally with a personal link to an evaluation questionnaire."""
-    if workshop.thanks_sent_at:
+    """Thank those who came (once, from the start of the last session on), optionally with a personal
+    link to an evaluation questionnaire."""
+    if workshop.thanks_sent_at or not thanks_due(workshop):
         return None
     came = sorted({r.contact_id for r in workshop.rsvps if r.attended})
     message_id = notices.thanks(workshop, came, evaluation=evaluation)
@@ -303,18 +366,18 @@ def send_thanks(workshop: Workshop, actor=None, evaluation: bool = False) -> int
 
 
 def send_due_reminders() -> list[int]:
-    """Scheduler job: remind yes/maybe of every workshop starting within its reminder_hours (once)."""
-    from datetime import timedelta
-
+    """Scheduler job: remind yes/maybe of every session starting within its workshop's reminder_hours
+    (once per session: safe to re-run, it selects sessions not yet reminded)."""
     now = utcnow()
     sent = []
-    due = db.session.scalars(select(Workshop).where(
-        Workshop.status == OPEN, Workshop.reminder_sent_at.is_(None), Workshop.starts_at > now))
-    for workshop in list(due):
-        if workshop.starts_at - timedelta(hours=workshop.reminder_hours) > now:
+    due = db.session.scalars(select(WorkshopSession).join(Workshop).where(
+        Workshop.status == OPEN, WorkshopSession.reminder_sent_at.is_(None), WorkshopSession.starts_at > now)
+        .order_by(WorkshopSession.starts_at))
+    for session in list(due):
+        if session.starts_at - timedelta(hours=session.workshop.reminder_hours) > now:
             continue
-        workshop.reminder_sent_at = now
-        message_id = notices.reminder(workshop, attendee_ids(workshop))
+        session.reminder_sent_at = now
+        message_id = notices.reminder(session.workshop, attendee_ids(session.workshop), session)
         db.session.flush()
         if message_id:
             sent.append(message_id)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 01:46:26.481252
+Create Date: 2026-11-23 02:00:55.993425
 
 """
 from alembic import op
@@ -179,7 +179,6 @@ def upgrade():
     sa.Column('uid', sa.String(length=80), nullable=False),
     sa.Column('sequence', sa.Integer(), nullable=False),
     sa.Column('invited_at', sa.DateTime(), nullable=True),
-    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
     sa.Column('thanks_sent_at', sa.DateTime(), nullable=True),
     sa.Column('default_language', sa.String(length=8), nullable=False),
     sa.Column('setting_id', sa.Integer(), nullable=False),
@@ -271,6 +270,20 @@ def upgrade():
     )
     with op.batch_alter_table('volunteer_slot', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_volunteer_slot_opportunity_id'), ['opportunity_id'], unique=False)
+
+    op.create_table('workshop_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('workshop_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=False),
+    sa.Column('uid', sa.String(length=80), nullable=False),
+    sa.Column('reminder_sent_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['workshop_id'], ['workshop.id'], name=op.f('fk_workshop_session_workshop_id_workshop'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_workshop_session')),
+    sa.UniqueConstraint('uid', name=op.f('uq_workshop_session_uid'))
+    )
+    with op.batch_alter_table('workshop_session', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_workshop_session_workshop_id'), ['workshop_id'], unique=False)
 
     op.create_table('workshop_text',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1153,6 +1166,19 @@ def upgrade():
     with op.batch_alter_table('issue_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_issue_version_issue_id'), ['issue_id'], unique=False)
 
+    op.create_table('session_attendance',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('rsvp_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['rsvp_id'], ['rsvp.id'], name=op.f('fk_session_attendance_rsvp_id_rsvp'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['workshop_session.id'], name=op.f('fk_session_attendance_session_id_workshop_session'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_attendance')),
+    sa.UniqueConstraint('session_id', 'rsvp_id', name='uq_session_attendance_rsvp')
+    )
+    with op.batch_alter_table('session_attendance', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_attendance_rsvp_id'), ['rsvp_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_session_attendance_session_id'), ['session_id'], unique=False)
+
     op.create_table('survey_option',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -1288,6 +1314,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_survey_option_question_id'))
 
     op.drop_table('survey_option')
+    with op.batch_alter_table('session_attendance', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_attendance_session_id'))
+        batch_op.drop_index(batch_op.f('ix_session_attendance_rsvp_id'))
+
+    op.drop_table('session_attendance')
     with op.batch_alter_table('issue_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_issue_version_issue_id'))
 
@@ -1529,6 +1560,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_workshop_text_workshop_id'))
 
     op.drop_table('workshop_text')
+    with op.batch_alter_table('workshop_session', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_workshop_session_workshop_id'))
+
+    op.drop_table('workshop_session')
     with op.batch_alter_table('volunteer_slot', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_volunteer_slot_opportunity_id'))
 

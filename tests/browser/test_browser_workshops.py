@@ -3,6 +3,7 @@ and Bengali, with no accessibility failures (error states included)."""
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.clock import utcnow
@@ -22,6 +23,7 @@ def _workshop_link(live_server, language, capacity=10):
                             audience={"all": True}, invited_at=utcnow(), default_language="en")
         workshop.texts = [WorkshopText(language="en", title="Messy play at home", description="Ideas to try."),
                           WorkshopText(language="bn", title="বাড়িতে খেলা", description="চেষ্টা করার মতো ধারণা।")]
+        workshop.set_sessions([(start + timedelta(weeks=n), start + timedelta(weeks=n, hours=1)) for n in range(2)])
         db.session.add(workshop)
         db.session.flush()
         return link_url(issue_link(contact, "rsvp", workshop.id))
@@ -33,6 +35,10 @@ def test_parent_answers_an_invitation(page, live_server, language):
     assert "/rsvp/" in page.url
     title = "Messy play at home" if language == "en" else "বাড়িতে খেলা"
     assert page.get_by_role("heading", level=1).inner_text() == title
+    sessions = page.locator("ol.sessions li")
+    expect(sessions).to_have_count(2)  # a two-session course, each session in the parent's language
+    assert sessions.nth(1).inner_text().startswith(live_server.text("Session %(number)s of %(count)s: %(when)s",
+                                                                    language, number=2, count=2, when=""))
     assert_accessible(page, "RSVP page")
     t = lambda s, **kw: live_server.text(s, language, **kw)  # noqa: E731
     page.get_by_label(t("Yes, I will come")).check()

@@ -36,6 +36,9 @@ def _data(live_server):
         db.session.flush()
         services.answer(workshop, mum, services.RsvpData(answer="yes", access_needs="Step-free access"))
         services.answer(workshop, dad, services.RsvpData(answer="yes"))  # full: waiting list
+        # It became a two-session course that has now taken place: a register per session, then the thank-you.
+        past = start - timedelta(days=14)
+        workshop.set_sessions([(past, past + timedelta(hours=1)), (past + timedelta(days=7), past + timedelta(days=7, hours=1))])
         poll = Poll(setting_id=setting.id, title="Story evening", audience={"all": True, "sent": True})
         poll.slots = [PollSlot(starts_at=start + timedelta(days=d), ends_at=start + timedelta(days=d, hours=1))
                       for d in range(2)]
@@ -63,6 +66,8 @@ def test_workshop_pages_for_staff(page, live_server):
     page.goto(live_server.url(f"/workshops/{workshop_id}"))
     expect(page.get_by_text("Farah")).to_be_visible()
     assert_accessible(page, "workshop with answers and a waiting list")
+    page.get_by_label("Register for").select_option(index=0)
+    page.get_by_role("button", name="Show this session's register").click()
     page.get_by_role("checkbox").first.check()
     page.get_by_role("button", name="Save the register").click()
     expect(page.get_by_label("Include an evaluation questionnaire", exact=False)).to_be_checked()
@@ -74,6 +79,9 @@ def test_workshop_pages_for_staff(page, live_server):
     assert_accessible(page, "new workshop form with errors")
     page.goto(live_server.url(f"/workshops/{workshop_id}/edit"))
     assert_accessible(page, "edit workshop form")
+    page.get_by_role("button", name="Add another session").click()
+    expect(page.get_by_label("Session 4: date")).to_be_visible()
+    assert_accessible(page, "edit workshop form with another session row")
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url(f"/workshops/{workshop_id}"))
     assert_no_horizontal_scroll(page)

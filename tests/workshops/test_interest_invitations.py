@@ -50,8 +50,8 @@ def test_the_pico_invites_the_parents_who_asked_for_the_topic(client, make, logi
     client.post("/family/leave")
     login_as(make.user(setting, role="pico"))
     saved = client.post(f"/workshops/{workshop.id}/edit", data={
-        "kind": "workshop", "title": "Messy play at home", "description": "", "day": "2026-12-01",
-        "start": "10:00", "end": "11:30", "audience": [f"room:{sunflowers.id}"], "rsvp_mode": "family",
+        "kind": "workshop", "title": "Messy play at home", "description": "", "day_1": "2026-12-01",
+        "start_1": "10:00", "end_1": "11:30", "audience": [f"room:{sunflowers.id}"], "rsvp_mode": "family",
         "reminder_hours": "24", "venue": "Family room"})
     assert saved.status_code == 302, saved.get_data(as_text=True)[:3000]
     db.session.expire_all()

@@ -87,8 +87,8 @@ def test_a_change_of_time_bumps_sequence_and_tells_those_coming(make, smtp, work
     _answer_yes(workshop, coming)
     services.answer(workshop, not_coming, services.RsvpData(answer="no"))
     later = workshop.starts_at + timedelta(days=1)
-    for message_id in services.save_workshop(workshop, texts={}, fields={"starts_at": later,
-                                                                          "ends_at": later + timedelta(hours=1)}):
+    for message_id in services.save_workshop(workshop, texts={}, fields={},
+                                             sessions=[(later, later + timedelta(hours=1))]):
         notices.start(message_id)
     confirmation, changed = smtp.to(coming.email)
     assert changed["Subject"] == "Changed: Messy play at home"
@@ -169,7 +169,7 @@ def test_reminder_goes_the_day_before_to_yes_and_maybe_only_once(make, workshop_
     assert len(services.send_due_reminders()) == 1
     assert reminded() == {people["yes"].email, people["maybe"].email}
     assert services.send_due_reminders() == []  # re-running sends nothing twice
-    assert db.session.get(Workshop, workshop.id).reminder_sent_at is not None
+    assert db.session.get(Workshop, workshop.id).sessions[0].reminder_sent_at is not None
 
 
 def test_the_scheduler_runs_workshop_and_volunteer_reminders(app):

@@ -2,7 +2,7 @@
 by families reached. Staff of another setting see nothing."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ def test_pico_creates_a_workshop_in_local_time_and_sends_invitations(client, mak
     make.contact(setting, children=[make.child(setting, room=room)], language="bn", channels="email")
     login_as(pico)
     form = {"kind": "workshop", "title": "Stay and play", "description": "Come and play with us.",
-            "day": "2027-06-15", "start": "10:00", "end": "11:30", "venue": "Garden room",
+            "day_1": "2027-06-15", "start_1": "10:00", "end_1": "11:30", "venue": "Garden room",
             "access_notes": "Step-free", "capacity": "12", "creche": "y", "audience": f"room:{room.id}",
             "rsvp_mode": "family", "deadline": "2027-06-10", "reminder_hours": "24",
             "title_bn": "খেলার সময়", "description_bn": "আমাদের সঙ্গে খেলতে আসুন।"}
@@ -40,7 +40,7 @@ def test_pico_creates_a_workshop_in_local_time_and_sends_invitations(client, mak
 def test_bad_workshop_form_re_renders_with_messages(client, make, login_as):
     setting = make.setting()
     login_as(make.user(setting, role="pico"))
-    response = client.post("/workshops/new", data={"title": "", "day": "", "start": "11:00", "end": "10:00",
+    response = client.post("/workshops/new", data={"title": "", "day_1": "", "start_1": "11:00", "end_1": "10:00",
                                                    "audience": "all", "rsvp_mode": "family", "reminder_hours": "24"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -57,7 +57,7 @@ def test_staff_of_another_setting_get_404(client, make, login_as, workshop_of):
     assert db.session.get(Workshop, workshop.id).status == "open"
 
 
-def test_register_and_thank_those_who_came(client, make, login_as, workshop_of):
+def test_register_and_thank_those_who_came(client, make, login_as, workshop_of, frozen_clock):
     setting = make.setting()
     came = make.contact(setting, children=[make.child(setting)], channels="email", first_name="Rana")
     absent = make.contact(setting, children=[make.child(setting)], channels="email")
@@ -69,6 +69,9 @@ def test_register_and_thank_those_who_came(client, make, login_as, workshop_of):
     assert "Rana" in page
     rsvp = db.session.scalar(select(Rsvp).where(Rsvp.contact_id == came.id))
     client.post(f"/workshops/{workshop.id}/register", data={"attended": [str(rsvp.id)]})
+    client.post(f"/workshops/{workshop.id}/thanks")  # before the (last) session: not yet
+    assert not [i for i in db.session.scalars(select(DevOutboxItem)) if i.subject.startswith("Thank you")]
+    frozen_clock.now = workshop.starts_at + timedelta(hours=1)
     client.post(f"/workshops/{workshop.id}/thanks")
     thanked = [i.to for i in db.session.scalars(select(DevOutboxItem)) if i.subject.startswith("Thank you")]
     assert thanked == [came.email]
@@ -76,7 +79,7 @@ def test_register_and_thank_those_who_came(client, make, login_as, workshop_of):
     assert len([m for m in db.session.scalars(select(Message)) if m.version("en").subject.startswith("Thank")]) == 1
 
 
-def test_thank_you_has_no_survey_line_without_a_follow_up_feature(app, make, workshop_of):
+def test_thank_you_has_no_survey_line_without_a_follow_up_feature(app, make, workshop_of, frozen_clock):
     from app.workshops.notices import FOLLOWUP_SURVEY_KEY
 
     setting = make.setting()
@@ -84,6 +87,7 @@ def test_thank_you_has_no_survey_line_without_a_follow_up_feature(app, make, wor
     workshop = workshop_of(setting)
     services.answer(workshop, parent, services.RsvpData(answer="yes"))
     services.mark_register(workshop, {workshop.rsvps[0].id})
+    frozen_clock.now = workshop.starts_at + timedelta(hours=1)
     hook = app.extensions.pop(FOLLOWUP_SURVEY_KEY)
     try:
         message = db.session.get(Message, services.send_thanks(workshop, evaluation=True))

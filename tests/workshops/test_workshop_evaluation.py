@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ def _link(mail) -> str:
 
 
 def test_attendees_each_get_their_own_evaluation_link_and_answers_count(client, make, login_as, smtp,
-                                                                       workshop_of):
+                                                                       workshop_of, frozen_clock):
     setting = make.setting()
     rana = make.contact(setting, children=[make.child(setting)], channels="email", first_name="Rana")
     ola = make.contact(setting, children=[make.child(setting)], channels="email", language="pl")
@@ -26,6 +27,7 @@ def test_attendees_each_get_their_own_evaluation_link_and_answers_count(client, 
     workshop = workshop_of(setting)
     for contact in (rana, ola, absent):
         services.answer(workshop, contact, services.RsvpData(answer="yes"))
+    frozen_clock.now = workshop.starts_at + timedelta(hours=1)
     pico = make.user(setting, role="pico")
     login_as(pico)
     page = client.get(f"/workshops/{workshop.id}").get_data(as_text=True)
@@ -70,12 +72,13 @@ def test_attendees_each_get_their_own_evaluation_link_and_answers_count(client, 
     assert "Evaluation of the workshop" in edit and "Messy play at home" in edit
 
 
-def test_thank_you_without_evaluation_has_no_survey_link(client, make, login_as, smtp, workshop_of):
+def test_thank_you_without_evaluation_has_no_survey_link(client, make, login_as, smtp, workshop_of, frozen_clock):
     setting = make.setting()
     parent = make.contact(setting, children=[make.child(setting)], channels="email")
     workshop = workshop_of(setting)
     services.answer(workshop, parent, services.RsvpData(answer="yes"))
     services.mark_register(workshop, {workshop.rsvps[0].id})
+    frozen_clock.now = workshop.starts_at + timedelta(hours=1)
     login_as(make.user(setting, role="pico"))
     client.post(f"/workshops/{workshop.id}/thanks")
     [mail] = smtp.to(parent.email)
