@@ -3,7 +3,7 @@ feedback and the PICO's action plan, so every page a newcomer opens has somethin
 
 Everything goes through the features' own services (as a PICO using the screens would), and is sent
 through the messaging core to the development outbox. The queued sending jobs run inline while the
-demo is seeded, so the deliveries exist before any worker starts (`make run` starts one later).
+demo is seeded, so everything is sent before any worker starts (`make run` starts one later).
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import secrets
 from contextlib import contextmanager
 from datetime import datetime, time, timedelta, timezone
 
+from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -33,6 +34,7 @@ from app.workshops import services as workshops
 from app.workshops.models import YES, Workshop
 
 EVERYONE = {"kind": "all", "ids": [], "pr_only": False, "one_per_family": False}
+SEND_CAPS = ("EMAIL_RATE", "SMS_RATE")  # app.messaging.dispatch reads them per batch
 SURVEY_RESPONSES = 7
 ACKNOWLEDGEMENTS = 3
 # (likert, likert, rating, [channels], wants another language, better) of each demo response.
@@ -48,16 +50,21 @@ ANSWERS = (
 
 
 @contextmanager
-def jobs_inline():
-    """Run queued jobs at once, in this process (as the test suite does), then queue as before."""
+def sending_inline():
+    """Run queued jobs at once, in this process (as the test suite does), with no per-second send caps
+    (every demo address is reserved, and a capped batch would wait on the queue for a worker); then
+    queue and cap as before."""
     before = [queue._immediate for queue in QUEUES]
+    caps = {name: current_app.config.get(name) for name in SEND_CAPS}
     for queue in QUEUES:
         queue._immediate = True
+    current_app.config.update(dict.fromkeys(SEND_CAPS))
     try:
         yield
     finally:
         for queue, immediate in zip(QUEUES, before):
             queue._immediate = immediate
+        current_app.config.update(caps)
 
 
 def seed_activity(setting) -> None:
@@ -69,7 +76,7 @@ def seed_activity(setting) -> None:
         select(Contact).where(Contact.setting_id == setting.id, Contact.restricted.is_(False),
                               Contact.email.is_not(None)).order_by(Contact.id)).all()
     today = utcnow().date()
-    with jobs_inline():
+    with sending_inline():
         _newsletters(setting, pico, parents)
         _questionnaire(setting, pico)
         _course(setting, pico, parents, today)

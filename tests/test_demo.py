@@ -270,9 +270,12 @@ def test_seeding_sends_everything_itself_with_no_worker_running(app, frozen_cloc
     for queue in QUEUES:  # as under `make run`: jobs wait on the queue for a worker
         monkeypatch.setattr(queue, "_immediate", False)
         queue.flush()
+    monkeypatch.setitem(app.config, "EMAIL_RATE", "50 per second")  # the development defaults
+    monkeypatch.setitem(app.config, "SMS_RATE", "10 per second")
     seed(app, "--if-empty")
-    assert [queue.pending_count() for queue in QUEUES] == [0, 0]
+    assert [queue.pending_count() + queue.scheduled_count() for queue in QUEUES] == [0, 0]
     assert all(not queue._immediate for queue in QUEUES)
+    assert (app.config["EMAIL_RATE"], app.config["SMS_RATE"]) == ("50 per second", "10 per second")
     statuses = set(db.session.scalars(select(Delivery.status)))
     assert statuses and statuses <= {"sent", "delivered", "suppressed"}, statuses
     assert set(db.session.scalars(select(Message.status))) == {"done"}
