@@ -133,7 +133,7 @@ def _questionnaire(setting, pico) -> None:
     survey.closes_at = datetime.combine(utcnow().date() + timedelta(days=21), time(23, 59), timezone.utc)
     db.session.flush()
     surveys.open_and_invite(survey, user=pico)
-    questions = [q for section in survey.sections for q in section.questions]
+    questions = [q for section in survey.sections for q in section.questions]  # the template's order
     invitations = db.session.scalars(select(SurveyInvitation).where(SurveyInvitation.survey_id == survey.id)
                                      .order_by(SurveyInvitation.contact_id)).all()
     for invitation, answers in zip(invitations[::4], ANSWERS[:SURVEY_RESPONSES]):
@@ -205,12 +205,13 @@ def _actions(setting, pico, manager, today) -> None:
          today + timedelta(days=10), [ActionLink(language="pl")], pico),
         ("Run a stay-and-play session for the Babies room families", IN_PROGRESS, today + timedelta(days=24),
          [ActionLink(room_id=babies.id)], manager),
-        ("Send the November newsletter in every home language", DONE, today - timedelta(days=2), [], pico),
+        ("Have the November newsletter translated into Polish", DONE, today - timedelta(days=2),
+         [ActionLink(language="pl")], pico),
     )
     for what, status, due, links, owner in plan:
         action = Action(setting_id=setting.id, what=what, owner_id=owner.id, due_on=due, status=status,
                         created_by_id=pico.id, closed_on=today if status == DONE else None,
-                        outcome="Sent in English and Polish; others to follow." if status == DONE else "")
+                        outcome="Approved Polish version sent with the newsletter." if status == DONE else "")
         action.links = links
         db.session.add(action)
     db.session.flush()
