@@ -19,6 +19,7 @@ from app.audit.services import record
 from app.auth.models import User
 from app.clock import utcnow
 from app.config import LANGUAGES
+from app.demo_activity import seed_activity
 from app.demo_data import (
     COMMUNITIES, MAIN_FAMILIES, MAIN_ROOMS, MAIN_STAFF, RESTRICTION_REASON, SECOND_FAMILIES, SECOND_ROOMS,
     SECOND_STAFF,
@@ -276,7 +277,7 @@ def has_any_setting() -> bool:
 
 
 def seed_demo(today: date | None = None) -> DemoSummary:
-    """Write both demo settings; the caller commits. Refuses if the demo is already there."""
+    """Write both demo settings and the main one's term so far (commits). Refuses if the demo is already there."""
     if db.session.scalar(select(Setting.id).where(Setting.slug.in_([MAIN_SLUG, SECOND_SLUG]))):
         raise ValueError("the demo settings are already in this database")
     emails = [row[0] for row in MAIN_STAFF + SECOND_STAFF]
@@ -285,7 +286,8 @@ def seed_demo(today: date | None = None) -> DemoSummary:
     password_hash = generate_password_hash(DEMO_PASSWORD, method="scrypt")
     plans = build_plan(today or utcnow().date())
     first_contacts = [_write_setting(plan, password_hash) for plan in plans]
-    db.session.flush()
+    db.session.commit()  # sending commits as it goes: the families are in first
+    seed_activity(db.session.scalar(select(Setting).where(Setting.slug == MAIN_SLUG)))
     summary = demo_summary(created=True)
     showcase = first_contacts[0]
     if showcase is not None:

@@ -15,8 +15,13 @@ from app.config import LANGUAGES
 from app.demo import DEMO_PASSWORD, MAIN_SLUG, SECOND_SLUG, build_plan
 from app.extensions import db
 from app.families.models import Child, ChildContact, Contact, Room
+from app.messaging.models import Delivery, DevOutboxItem, Message
+from app.newsletters.models import Issue
 from app.privacy.crypto import unseal
 from app.settings.models import Setting
+from app.surveys.models import Survey
+from app.tasks import QUEUES
+from app.workshops.models import Workshop
 
 SAFE_EMAIL = re.compile(r"^[a-z0-9.]+@example\.(org|com|net)$")
 
@@ -208,3 +213,69 @@ def test_the_demo_is_the_same_every_time(app, frozen_clock):
                      for f in p.families for c in f.contacts)
     stored = sorted(c.full_name for c in db.session.scalars(select(Contact)))
     assert stored == planned
+
+
+def staff_page(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return re.sub(r"\s+", " ", response.get_data(as_text=True))
+
+
+def test_the_pico_finds_this_terms_work_on_every_page(app, client, frozen_clock):
+    seed(app, "--if-empty")
+    client.post("/login", data={"email": "pico@example.org", "password": DEMO_PASSWORD})
+
+    dashboard = staff_page(client, "/evidence/")
+    on_roll = len([c for c in children_of(setting(MAIN_SLUG)) if not c.has_left(utcnow().date())])
+    # The unreachable family is the only one no message got through to.
+    reached = re.search(r"Families reached.*?This term\s*(?:<[^>]+>\s*)*(\d+) of (\d+)", dashboard)
+    assert reached and reached.groups() == (str(on_roll - 1), str(on_roll)), reached
+
+    news = staff_page(client, "/newsletters")
+    for title in ("November news from Wyverley Brook", "Change to collection times in December",
+                  "Christmas at Wyverley Brook"):
+        assert title in news
+    issue = db.session.scalar(select(Issue).where(Issue.kind == "notice"))
+    notice = staff_page(client, f"/newsletters/{issue.id}")
+    assert "Acknowledged: 3</li>" in notice and "Not acknowledged yet" in notice
+    sent = db.session.scalar(select(Issue).where(Issue.kind == "newsletter", Issue.message_id.is_not(None)))
+    assert {v.language: v.status for v in sent.versions} == {"en": "approved", "pl": "approved"}
+    assert db.session.scalar(select(func.count()).select_from(DevOutboxItem)
+                             .where(DevOutboxItem.setting_id == sent.setting_id)) > 100
+
+    survey = db.session.scalar(select(Survey))
+    assert survey.title == "Annual parent questionnaire" and survey.mode == "confidential"
+    assert "Annual parent questionnaire" in staff_page(client, "/surveys")
+    results = staff_page(client, f"/surveys/{survey.id}/results")
+    assert "My child is happy and settled at the nursery." in results
+    assert "A later pick-up on Fridays would help us." in results
+
+    workshops = staff_page(client, "/workshops")
+    assert "Talking with your toddler" in workshops
+    course = db.session.scalar(select(Workshop))
+    assert len(course.sessions) == 2 and course.kind == "course"
+    assert course.sessions[0].starts_at.date() > utcnow().date()
+    assert sum(1 for r in course.rsvps if r.answer == "yes") >= 5
+
+    involvement = staff_page(client, "/involvement")
+    assert "Garden tidy-up morning" in involvement and "Chair" in involvement
+    assert "mud kitchen" in staff_page(client, "/staff/feedback")
+
+    actions = staff_page(client, "/evidence/actions")
+    assert "Run a stay-and-play session for the Babies room families" in actions
+    assert "1 of 3 done" in actions
+
+
+def test_seeding_sends_everything_itself_with_no_worker_running(app, frozen_clock, monkeypatch):
+    for queue in QUEUES:  # as under `make run`: jobs wait on the queue for a worker
+        monkeypatch.setattr(queue, "_immediate", False)
+        queue.flush()
+    monkeypatch.setitem(app.config, "EMAIL_RATE", "50 per second")  # the development defaults
+    monkeypatch.setitem(app.config, "SMS_RATE", "10 per second")
+    seed(app, "--if-empty")
+    assert [queue.pending_count() + queue.scheduled_count() for queue in QUEUES] == [0, 0]
+    assert all(not queue._immediate for queue in QUEUES)
+    assert (app.config["EMAIL_RATE"], app.config["SMS_RATE"]) == ("50 per second", "10 per second")
+    statuses = set(db.session.scalars(select(Delivery.status)))
+    assert statuses and statuses <= {"sent", "delivered", "suppressed"}, statuses
+    assert set(db.session.scalars(select(Message.status))) == {"done"}
