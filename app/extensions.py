@@ -58,9 +58,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ARG00
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; no fsync on every commit
-        # Read the file through memory mapping (up to 256 MB), not a read() call per page: index
-        # lookups over a large outbox (the evidence figures) cost half as much.
-        cursor.execute("PRAGMA mmap_size=268435456")
         cursor.close()
 
 
