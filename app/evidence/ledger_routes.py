@@ -153,16 +153,25 @@ def _ticked(term: Term, filters: dict):
                                language=filters["language"], levels=filters["level"] or None)
 
 
+def _ticked_families():
+    """(term, rows) of the families ticked on the list, or (term, None) and a page back to the list
+    saying so when none is."""
+    term, _ = _chosen_term()
+    filters = _filters()
+    rows = _ticked(term, filters) if ButtonForm().validate_on_submit() else []
+    if rows:
+        return term, rows, None
+    flash(_s("Tick at least one family."), "error")
+    return term, None, redirect(url_for("evidence.not_engaged") + "?" + _query_string(term, filters))
+
+
 @bp.post("/not-engaged/message")
 @role_required(*STAFF)
 def message_not_engaged():
     """Save the ticked families' contacts as a list, then open a newsletter or notice to that list."""
-    term, _ = _chosen_term()
-    filters = _filters()
-    rows = _ticked(term, filters) if ButtonForm().validate_on_submit() else []
-    if not rows:
-        flash(_s("Tick at least one family."), "error")
-        return redirect(url_for("evidence.not_engaged") + "?" + _query_string(term, filters))
+    term, rows, back = _ticked_families()
+    if back:
+        return back
     contact_ids = list(db.session.scalars(
         select(ChildContact.contact_id).join(Contact, Contact.id == ChildContact.contact_id)
         .where(ChildContact.child_id.in_([r.child.id for r in rows]), Contact.restricted.is_(False))))
@@ -186,10 +195,7 @@ def message_not_engaged():
 @role_required(*STAFF)
 def plan_for_not_engaged():
     """Open a new action with the ticked families already linked."""
-    term, _ = _chosen_term()
-    filters = _filters()
-    rows = _ticked(term, filters) if ButtonForm().validate_on_submit() else []
-    if not rows:
-        flash(_s("Tick at least one family."), "error")
-        return redirect(url_for("evidence.not_engaged") + "?" + _query_string(term, filters))
+    _term, rows, back = _ticked_families()
+    if back:
+        return back
     return redirect(url_for("evidence.new_action", family=[r.child.id for r in rows]))
