@@ -1,4 +1,5 @@
 """Flask extensions, created unbound and initialised in create_app."""
+from flask import g, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -30,7 +31,21 @@ migrate = Migrate()
 mail = Mail()
 babel = Babel()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+
+
+class StaffLoginManager(LoginManager):
+    """Flask-Login for staff. A browser with no staff login in its session (a parent's, or nobody's) is
+    anonymous at once: Flask-Login's session protection would otherwise rewrite that session, and
+    send a cookie clearing a remember-me token we never set, on every request."""
+
+    def _load_user(self):
+        if "_user_id" not in session:
+            g._login_user = self.anonymous_user()
+            return None
+        return super()._load_user()
+
+
+login_manager = StaffLoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 

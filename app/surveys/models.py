@@ -45,6 +45,8 @@ class Survey(TenantMixin, TimestampMixin, db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     message_id: Mapped[int | None] = mapped_column(Integer)  # the invitation message
     public_key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # one more on every change of the questions (app/surveys/structure.py keeps them per process)
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # the workshop this survey evaluates (sent with its thank-you), if any
     workshop_id: Mapped[int | None] = mapped_column(ForeignKey("workshop.id", ondelete="SET NULL"), index=True)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:00:55.993425
+Create Date: 2026-11-23 03:09:40.054627
 
 """
 from alembic import op
@@ -221,6 +221,7 @@ def upgrade():
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('message_id', sa.Integer(), nullable=True),
     sa.Column('public_key', sa.String(length=40), nullable=True),
+    sa.Column('revision', sa.Integer(), server_default='0', nullable=False),
     sa.Column('workshop_id', sa.Integer(), nullable=True),
     sa.Column('setting_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),

@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.surveys.models import SurveyOption, SurveyQuestion, SurveySection, SurveyText
+from app.surveys import services
 from app.surveys.texts import set_text
-from tests.surveys.helpers import simple_survey
+from tests.surveys.helpers import link_path, simple_survey
 
 
 def _order(survey) -> list[str]:
@@ -107,3 +108,22 @@ def test_practitioners_cannot_edit(client, make, login_as):
     assert response.status_code in (403, 404)
     db.session.expire_all()
     assert db.session.get(SurveyQuestion, q["like"].id) is not None
+
+
+def test_a_correction_reaches_a_parent_who_already_has_the_survey_open(app, client, make, login_as, smtp):
+    # Each process keeps a survey's questions (app/surveys/structure.py); a change must show at once.
+    setting = make.setting()
+    parent = make.contact(setting, children=[make.child(setting)], channels="email")
+    survey, q = simple_survey(setting, audience={"all": True}, channels="email")
+    db.session.commit()
+    services.open_and_invite(survey)
+    browser = app.test_client()
+    browser.get(link_path(smtp.to(parent.email)[0]))
+    before = browser.get(f"/survey/{survey.id}/1").get_data(as_text=True)
+    assert "Best day?" in before and "Friday (afternoon)" not in before
+    login_as(make.user(setting, role="pico"))
+    fixed = client.post(f"/surveys/{survey.id}/questions/{q['pick'].id}",
+                        data={"text": "Best day of the week?", "options": "Monday\nFriday (afternoon)"})
+    assert fixed.status_code == 302
+    after = browser.get(f"/survey/{survey.id}/1").get_data(as_text=True)
+    assert "Best day of the week?" in after and "Friday (afternoon)" in after and "Best day?" not in after
