@@ -140,6 +140,13 @@ def parse_screen(questions: list[SurveyQuestion], form, known: dict[int, list[st
     return values, errors
 
 
+def lock_survey(survey_id: int) -> None:
+    """Write one survey's answers one transaction at a time. A submit rewrites every response of its
+    survey together (below), so two writers at once would each hold rows the other needs: a deadlock
+    on PostgreSQL. Taking the survey's row first makes them queue instead; SQLite has one writer anyway."""
+    db.session.execute(select(Survey.id).where(Survey.id == survey_id).with_for_update())
+
+
 def save_screen(answerer: Answerer, response: SurveyResponse | None, questions: list[SurveyQuestion],
                 values: dict[int, list[str]], known: dict[int, list[str]],
                 language: str) -> tuple[SurveyResponse, dict[int, list[str]]]:

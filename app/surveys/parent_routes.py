@@ -150,6 +150,7 @@ def step(survey_id: int, number: int):
             status = 422
         else:
             language = language_code(get_locale())
+            answering.lock_survey(survey.id)
             response, values = answering.save_screen(answerer, response, section.questions, posted, values,
                                                      language)
             if request.form.get("action") == "back" and number > 1:
