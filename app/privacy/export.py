@@ -24,6 +24,7 @@ from app.privacy.models import DONE, FAILED, RUNNING, ExportJob
 from app.privacy.subjects import CONTACT, Subject, for_contact, for_family
 from app.surveys.models import NAMED, Survey, SurveyAnswer, SurveyOption, SurveyQuestion, SurveyResponse
 from app.tasks import huey, job_context
+from app.workshops.models import Rsvp, SessionAttendance, WorkshopSession
 
 SKIP_COLUMNS = {"token_hash", "edit_key_hash"}
 
@@ -108,6 +109,18 @@ def _feedback(subject: Subject) -> list[dict]:
     return out
 
 
+def _sessions_attended(subject: Subject) -> list[dict]:
+    """The workshop register: each session the contact's party came to."""
+    rows = db.session.execute(select(SessionAttendance, WorkshopSession, Rsvp)
+                              .join(WorkshopSession, WorkshopSession.id == SessionAttendance.session_id)
+                              .join(Rsvp, Rsvp.id == SessionAttendance.rsvp_id)
+                              .where(Rsvp.contact_id.in_(subject.contact_ids))
+                              .order_by(WorkshopSession.starts_at, SessionAttendance.id))
+    return [{**row_dict(attendance), "workshop_id": rsvp.workshop_id, "contact_id": rsvp.contact_id,
+             "session_starts_at": _plain(meeting.starts_at), "session_ends_at": _plain(meeting.ends_at)}
+            for attendance, meeting, rsvp in rows]
+
+
 def _alert_events(subject: Subject) -> list[dict]:
     alerts = select(Alert.id).where(Alert.child_id.in_(subject.child_ids))
     return [row_dict(e) for e in db.session.scalars(select(AlertEvent).where(
@@ -141,6 +154,7 @@ SPECIAL = {
     "survey_response": _named_answers,
     "feedback_item": _feedback,
     "alert_event": _alert_events,
+    "session_attendance": _sessions_attended,
     "audit_entry": _audit,
 }
 

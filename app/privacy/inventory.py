@@ -1,7 +1,8 @@
 """Every table that holds data about a contact or a child, and what an export does with it.
 
-tests/privacy/test_inventory.py walks the metadata: a table with a foreign key to contact or child that
-is in neither EXPORTED nor EXCLUDED fails the test, so a new feature's table cannot be forgotten.
+tests/privacy/test_export.py walks the metadata: a table that refers to a contact or a child, directly or
+through another such table, and is in none of EXPORTED, WITHIN and EXCLUDED fails the test, so a new
+feature's table cannot be forgotten.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ EXPORTED = {
     "contact_problem": "contact_problems.json",
     "inbound_sms": "texts_sent_to_us.json",
     "rsvp": "workshop_replies.json",
+    "session_attendance": "workshop_sessions_attended.json",
     "poll_answer": "meeting_time_answers.json",
     "forum_member": "forum_membership.json",
     "volunteer_signup": "volunteering.json",
@@ -35,9 +37,19 @@ EXPORTED = {
     "audit_entry": "audit_entries.json",
 }
 
+# table → the exported table whose file holds its rows too
+WITHIN = {
+    "feedback_reply": "feedback_item",
+    "complaint_step": "feedback_item",
+    "survey_answer": "survey_response",
+}
+
 # table → why it is not exported on its own
 EXCLUDED = {
     "link_token": "only a hash of each personal link; the links themselves are access, not information",
     "export_job": "the exports themselves",
     "opt_out_hash": "keyed hashes of erased addresses: not linked to anyone",
+    "complaint_reminder": "staff's reminders of a complaint's deadlines; the complaint record itself is exported",
+    "dev_outbox_item": "copies of messages kept only in development, with no mail or SMS server; "
+                       "the messages themselves are exported",
 }

@@ -52,7 +52,8 @@ def seed(make, clock) -> Seeded:
     from app.privacy.consents import set_consent
     from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse,
                                     SurveySection)
-    from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, WorkshopText
+    from app.workshops.models import (Poll, PollAnswer, PollSlot, Rsvp, SessionAttendance, Workshop, WorkshopSession,
+                                      WorkshopText)
 
     now = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
     clock.now = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
@@ -87,9 +88,13 @@ def seed(make, clock) -> Seeded:
                         texts=[WorkshopText(language="en", title="Messy play")])
     db.session.add(workshop)
     db.session.flush()
-    db.session.add(Rsvp(setting_id=setting.id, workshop_id=workshop.id, contact_id=contact.id,
-                        party=f"c{contact.id}", answer="yes", place="confirmed", attended=True,
-                        access_needs=f"{NAME_FIRST} uses a wheelchair", note=f"From {NAME_LAST}"))
+    rsvp = Rsvp(setting_id=setting.id, workshop_id=workshop.id, contact_id=contact.id,
+                party=f"c{contact.id}", answer="yes", place="confirmed", attended=True,
+                access_needs=f"{NAME_FIRST} uses a wheelchair", note=f"From {NAME_LAST}")
+    meeting = WorkshopSession(workshop_id=workshop.id, starts_at=workshop.starts_at, ends_at=workshop.ends_at)
+    db.session.add_all([rsvp, meeting])
+    db.session.flush()
+    db.session.add(SessionAttendance(session_id=meeting.id, rsvp_id=rsvp.id))
     poll = Poll(setting_id=setting.id, title="Coffee morning",
                 slots=[PollSlot(starts_at=now, ends_at=now + timedelta(hours=1))])
     db.session.add(poll)

@@ -8,20 +8,28 @@ import zipfile
 from sqlalchemy import select
 
 from app.extensions import db
-from app.privacy.inventory import EXCLUDED, EXPORTED
+from app.privacy.inventory import EXCLUDED, EXPORTED, WITHIN
 from tests.privacy.privacy_seed import EMAIL, NAME_FIRST
 
 
-def _references_people(table) -> bool:
-    return any(fk.column.table.name in ("contact", "child") for fk in table.foreign_keys)
+def _about_people() -> set[str]:
+    """Contact, child, and every table that refers to them, directly or through another such table."""
+    found = {"contact", "child"}
+    while True:
+        more = {t.name for t in db.metadata.sorted_tables
+                if t.name not in found and any(fk.column.table.name in found for fk in t.foreign_keys)}
+        if not more:
+            return found
+        found |= more
 
 
 def test_every_table_about_a_contact_or_child_is_exported_or_excluded_with_a_reason(app):
-    """A new table with a foreign key to contact or child must be added to app/privacy/inventory.py."""
-    about_people = {t.name for t in db.metadata.sorted_tables if _references_people(t)} | {"contact", "child"}
-    missing = about_people - set(EXPORTED) - set(EXCLUDED)
-    assert missing == set(), f"add to app/privacy/inventory.py (EXPORTED or EXCLUDED with a reason): {missing}"
+    """A new table about a contact or child must be added to app/privacy/inventory.py."""
+    assert "session_attendance" in _about_people()  # through rsvp: the walk follows references
+    missing = _about_people() - set(EXPORTED) - set(WITHIN) - set(EXCLUDED)
+    assert missing == set(), f"add to app/privacy/inventory.py (EXPORTED, WITHIN, or EXCLUDED with a reason): {missing}"
     assert all(reason.strip() for reason in EXCLUDED.values())
+    assert set(WITHIN.values()) <= set(EXPORTED)
     assert set(EXPORTED) <= {t.name for t in db.metadata.sorted_tables}
 
 
@@ -52,7 +60,7 @@ def test_contact_export_holds_everything_and_is_audited(client, login_as, seeded
     assert files["consent_history.json"][0]["consent"] == "promotional"
     personal = [d for d in files["messages_received.json"] if d["category"] == "personal"]
     assert personal and NAME_FIRST in personal[0]["content"]["text"]
-    for name in ("workshop_replies.json", "meeting_time_answers.json", "forum_membership.json", "volunteering.json",
+    for name in ("workshop_replies.json", "workshop_sessions_attended.json", "meeting_time_answers.json", "forum_membership.json", "volunteering.json",
                  "skills_offered.json", "course_interests.json", "newsletters_read.json",
                  "notices_acknowledged.json", "activities_tried.json", "saved_lists.json",
                  "late_collection_steps.json", "texts_sent_to_us.json", "unsubscribes.json"):
