@@ -4,7 +4,8 @@ Files live in the instance folder, under imports/<setting id>/<random token>.*; 
 in the staff member's session only (never taken from a URL or form), and a small JSON file beside
 the upload records which setting and which staff member it belongs to. Nothing is found by a
 client-supplied path. After the import the upload is deleted; the result and the bad-rows CSV stay
-until the next upload by the same person or until a day has passed.
+for a day (swept at the next upload and every night). An erasure deletes every import file of the
+setting, since any of them may hold the erased person's details.
 """
 from __future__ import annotations
 
@@ -108,3 +109,11 @@ def sweep(setting_id: int) -> None:
                 path.unlink()
         except OSError:
             continue
+
+
+def discard_all(setting_id: int) -> int:
+    """Delete every import file of this setting; returns how many uploads they belonged to."""
+    tokens = {path.name[:32] for path in _folder(setting_id).iterdir() if _TOKEN.match(path.name[:32])}
+    for token in tokens:
+        discard(setting_id, token)
+    return len(tokens)

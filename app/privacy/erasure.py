@@ -21,6 +21,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.i18n import _s
 from app.families.models import Child, ChildContact, Contact
+from app.families import import_store
 from app.feedback.models import ComplaintStep, FeedbackItem, FeedbackReply
 from app.involvement.models import SkillOffer
 from app.lists.models import SavedListMember
@@ -211,6 +212,7 @@ def erase(subject: Subject, actor=None) -> dict[str, int]:
                                                           date_of_birth=None, external_id=None))
     _core(delete(ChildContact).where(ChildContact.contact_id.in_(C), ChildContact.child_id.not_in(K)))
     _redact_audit(subject, own_messages)
+    counts["import_uploads_discarded"] = import_store.discard_all(subject.setting_id)
     _core(update(Contact).where(Contact.id.in_(C)).values(
         first_name=ERASED_NAME, last_name="", email=None, mobile=None, external_id=None,
         restricted_reason=None, consent_promotional=False, erased_at=now,

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
+from app.families import import_store
 from app.families.models import Child
 from app.feedback.models import FeedbackItem
 from app.i18n import _sl
@@ -194,4 +195,5 @@ def run_nightly(now: datetime | None = None) -> dict[int, dict[str, int]]:
     for setting_id in db.session.scalars(select(Setting.id).order_by(Setting.id)).all():
         results[setting_id] = apply(setting_id, now)
         db.session.commit()
+        import_store.sweep(setting_id)  # import files older than a day
     return results

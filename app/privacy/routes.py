@@ -158,6 +158,9 @@ def erase_subject(kind: str, subject_id: int):
     flash(_s("Erased: %(contacts)s contact(s) and %(children)s child record(s) anonymised. "
              "%(kept)s complaint record(s) are kept until the end of their retention period.",
              contacts=counts["contacts"], children=counts["children"], kept=counts["complaints_kept"]), "success")
+    if counts["import_uploads_discarded"]:
+        flash(_s("%(n)s import file(s) not yet imported were deleted, as they may hold these details: "
+                 "please upload them again.", n=counts["import_uploads_discarded"]), "info")
     return redirect(_subject_url(subject))
 
 

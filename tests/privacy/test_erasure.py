@@ -187,3 +187,15 @@ def test_a_recent_or_open_complaint_record_is_kept_and_the_page_says_so(client, 
     assert "2 complaint record(s) are kept" in response.get_data(as_text=True)
     bodies = set(db.session.scalars(select(FeedbackItem.body)))
     assert bodies == {"About the garden gate", "About the fees"}
+
+
+def test_import_files_that_may_hold_her_details_are_deleted(client, login_as, seeded):
+    from app.families import import_store
+
+    csv = f"Contact first name,Email\n{NAME_FIRST},{EMAIL}\n".encode()
+    token = import_store.save_upload(seeded.setting.id, seeded.manager.id, "register.csv", csv)
+    assert import_store.read_upload(seeded.setting.id, token) == csv
+    page = _erase(client, login_as, seeded)
+    assert "1 import file(s) not yet imported were deleted" in client.get(page.location).get_data(as_text=True)
+    assert import_store.read_upload(seeded.setting.id, token) is None
+    assert import_store.load_meta(seeded.setting.id, seeded.manager.id, token) is None

@@ -85,3 +85,21 @@ def test_the_scheduler_runs_retention_daily():
 
     jobs = {job_id: (func, seconds) for job_id, func, seconds in _jobs()}
     assert jobs["retention"] == (retention.run_nightly, 86400)
+
+
+def test_the_nightly_run_deletes_import_files_older_than_a_day(make):
+    import os
+    import time
+
+    from app.families import import_store
+
+    setting = make.setting()
+    manager = make.user(setting)
+    old = import_store.save_upload(setting.id, manager.id, "old.csv", b"Email\nold@example.org\n")
+    new = import_store.save_upload(setting.id, manager.id, "new.csv", b"Email\nnew@example.org\n")
+    day_and_more = time.time() - import_store.MAX_AGE_SECONDS - 60
+    for suffix in (".csv", ".json"):
+        os.utime(import_store._path(setting.id, old, suffix), (day_and_more, day_and_more))
+    retention.run_nightly()
+    assert import_store.read_upload(setting.id, old) is None
+    assert import_store.read_upload(setting.id, new) == b"Email\nnew@example.org\n"
