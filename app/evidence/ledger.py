@@ -1,16 +1,21 @@
-"""The engagement ledger: one family's timeline across channels and features, one query per source.
+"""The engagement ledger: one family's timeline across channels and features, in four queries.
 
 A family is a child and every contact linked to it. Each source is read once, filtered by those contacts
 and by the period, so the page costs the same however large the setting is. Confidential questionnaires
 show only the fact the system already keeps ("responded"), never an answer or when it was given.
+
+Messages, questionnaires and workshop answers are a query each; every other source is a branch of one
+UNION ALL. Each query is built once per process with bound parameters (ids, start, end, language) and run
+with this family's values: building a query costs more than running it on a family's few rows.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import url_for
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, literal, null, or_, select, union_all
 
 from app.activities.models import ActivityTry, ActivityVersion
 from app.extensions import db
@@ -39,29 +44,36 @@ class Event:
     url: str | None = None
 
 
-def family_contacts(child: Child) -> dict[int, str]:
-    """The family's contacts: {contact id: name}."""
-    rows = db.session.execute(select(Contact.id, Contact.first_name, Contact.last_name)
-                              .join(ChildContact, ChildContact.contact_id == Contact.id)
-                              .where(ChildContact.child_id == child.id, Contact.setting_id == child.setting_id))
-    return {cid: f"{first} {last}".strip() for cid, first, last in rows}
+def family_contacts(child: Child) -> list[Contact]:
+    """The family's contacts, in the order the child's record lists them."""
+    return list(db.session.scalars(
+        select(Contact).join(ChildContact, ChildContact.contact_id == Contact.id)
+        .where(ChildContact.child_id == child.id, Contact.setting_id == child.setting_id)
+        .order_by(ChildContact.priority, ChildContact.id)))
 
 
-def _between(column, start: datetime, end: datetime):
-    return and_(column >= start, column < end)
+def _of_family(column):
+    return column.in_(bindparam("ids", expanding=True))
 
 
-def _deliveries(ids, names, start, end) -> list[Event]:
+def _between(column):
+    return and_(column >= bindparam("start"), column < bindparam("end"))
+
+
+@cache
+def _delivery_rows() -> Select:
     at = func.coalesce(Delivery.sent_at, Delivery.queued_at)
-    rows = db.session.execute(
-        select(Delivery.contact_id, Delivery.channel, Delivery.status, Delivery.reason, Delivery.error, at,
-               Message.id, MessageVersion.subject)
-        .join(Message, Message.id == Delivery.message_id)
-        .outerjoin(MessageVersion, and_(MessageVersion.message_id == Message.id,
-                                        MessageVersion.language == Message.default_language))
-        .where(Delivery.contact_id.in_(ids), _between(at, start, end)))
+    return (select(Delivery.contact_id, Delivery.channel, Delivery.status, Delivery.reason, Delivery.error, at,
+                   Message.id, MessageVersion.subject)
+            .join(Message, Message.id == Delivery.message_id)
+            .outerjoin(MessageVersion, and_(MessageVersion.message_id == Message.id,
+                                            MessageVersion.language == Message.default_language))
+            .where(_of_family(Delivery.contact_id), _between(at)))
+
+
+def _deliveries(params, names) -> list[Event]:
     events = []
-    for cid, channel, status, reason, error, when, message_id, subject in rows:
+    for cid, channel, status, reason, error, when, message_id, subject in db.session.execute(_delivery_rows(), params):
         how = _s("by email") if channel == "email" else _s("by text")
         title = subject or _s("message %(id)d", id=message_id)
         if status in (SENT, DELIVERED):
@@ -76,28 +88,17 @@ def _deliveries(ids, names, start, end) -> list[Event]:
     return events
 
 
-def _newsletters(ids, names, start, end, language) -> list[Event]:
-    events = []
-    for model, text in ((IssueRead, _s("Opened %(title)s")),
-                        (Acknowledgement, _s("Confirmed they read and understood %(title)s"))):
-        rows = db.session.execute(
-            select(model.contact_id, model.at, Issue.id, IssueVersion.title)
-            .join(Issue, Issue.id == model.issue_id)
-            .outerjoin(IssueVersion, and_(IssueVersion.issue_id == Issue.id, IssueVersion.language == language))
-            .where(model.contact_id.in_(ids), _between(model.at, start, end)))
-        events += [Event(at, "reading", names[cid], text % {"title": title or _s("a newsletter")},
-                         url_for("newsletters.show", issue_id=issue_id)) for cid, at, issue_id, title in rows]
-    return events
+@cache
+def _survey_rows() -> Select:
+    return (select(SurveyInvitation.contact_id, SurveyInvitation.invited_at, SurveyInvitation.responded,
+                   Survey.id, Survey.title, Survey.mode)
+            .join(Survey, Survey.id == SurveyInvitation.survey_id)
+            .where(_of_family(SurveyInvitation.contact_id), _between(SurveyInvitation.invited_at)))
 
 
-def _surveys(ids, names, start, end, child) -> list[Event]:
-    rows = db.session.execute(
-        select(SurveyInvitation.contact_id, SurveyInvitation.invited_at, SurveyInvitation.responded,
-               Survey.id, Survey.title, Survey.mode)
-        .join(Survey, Survey.id == SurveyInvitation.survey_id)
-        .where(SurveyInvitation.contact_id.in_(ids), _between(SurveyInvitation.invited_at, start, end)))
+def _surveys(params, names, child) -> list[Event]:
     events = []
-    for cid, at, responded, survey_id, title, mode in rows:
+    for cid, at, responded, survey_id, title, mode in db.session.execute(_survey_rows(), params):
         if not responded:
             events.append(Event(at, DELIVERY, names[cid], _s("Invited to the questionnaire %(title)s: "
                                                              "no answer yet", title=title)))
@@ -111,18 +112,22 @@ def _surveys(ids, names, start, end, child) -> list[Event]:
     return events
 
 
-def _workshops(ids, names, start, end) -> list[Event]:
+@cache
+def _rsvp_rows() -> Select:
+    return (select(Rsvp.contact_id, Rsvp.created_at, Rsvp.answer, Rsvp.place, Rsvp.attended, Workshop.id,
+                   Workshop.starts_at, WorkshopText.title)
+            .join(Workshop, Workshop.id == Rsvp.workshop_id)
+            .outerjoin(WorkshopText, and_(WorkshopText.workshop_id == Workshop.id,
+                                          WorkshopText.language == Workshop.default_language))
+            .where(_of_family(Rsvp.contact_id),
+                   or_(_between(Rsvp.created_at), and_(Rsvp.attended.is_(True), _between(Workshop.starts_at)))))
+
+
+def _workshops(params, names) -> list[Event]:
+    start, end = params["start"], params["end"]
     answers = {"yes": _s("yes"), "no": _s("no"), "maybe": _s("maybe")}
-    rows = db.session.execute(
-        select(Rsvp.contact_id, Rsvp.created_at, Rsvp.answer, Rsvp.place, Rsvp.attended, Workshop.id,
-               Workshop.starts_at, WorkshopText.title)
-        .join(Workshop, Workshop.id == Rsvp.workshop_id)
-        .outerjoin(WorkshopText, and_(WorkshopText.workshop_id == Workshop.id,
-                                      WorkshopText.language == Workshop.default_language))
-        .where(Rsvp.contact_id.in_(ids), or_(_between(Rsvp.created_at, start, end),
-                                             and_(Rsvp.attended.is_(True), _between(Workshop.starts_at, start, end)))))
     events = []
-    for cid, created, answer, place, attended, workshop_id, starts, title in rows:
+    for cid, created, answer, place, attended, workshop_id, starts, title in db.session.execute(_rsvp_rows(), params):
         url = url_for("workshops.show", workshop_id=workshop_id)
         if start <= created < end:
             text = _s("Answered the invitation to %(title)s: %(answer)s", title=title, answer=answers.get(answer, answer))
@@ -131,77 +136,90 @@ def _workshops(ids, names, start, end) -> list[Event]:
             events.append(Event(created, "reply", names[cid], text, url))
         if attended and start <= starts < end:
             events.append(Event(starts, "attended", names[cid], _s("Came to %(title)s", title=title), url))
-    rows = db.session.execute(
-        select(PollAnswer.contact_id, func.max(PollAnswer.answered_at), Poll.title)
-        .join(PollSlot, PollSlot.id == PollAnswer.slot_id).join(Poll, Poll.id == PollSlot.poll_id)
-        .where(PollAnswer.contact_id.in_(ids), _between(PollAnswer.answered_at, start, end))
-        .group_by(PollAnswer.contact_id, Poll.id, Poll.title))
-    events += [Event(at, "reply", names[cid], _s("Said which meeting times suit them: %(title)s", title=title))
-               for cid, at, title in rows]
     return events
 
 
-def _involvement(ids, names, start, end) -> list[Event]:
-    url = url_for("involvement.manage")
-    rows = db.session.execute(
-        select(VolunteerSignup.contact_id, VolunteerSignup.created_at, VolunteerSignup.status, Opportunity.title)
+@cache
+def _record_rows() -> Select:
+    """The family's other records, all in one query (a round trip each would cost more than reading them):
+    (source, contact id, when, linked id, text, detail)."""
+    def read(model, source: str):
+        return (select(literal(source), model.contact_id, model.at, Issue.id, IssueVersion.title, null())
+                .join(Issue, Issue.id == model.issue_id)
+                .outerjoin(IssueVersion, and_(IssueVersion.issue_id == Issue.id,
+                                              IssueVersion.language == bindparam("language")))
+                .where(_of_family(model.contact_id), _between(model.at)))
+
+    def plain(source: str, model, at, text, detail=None):
+        return (select(literal(source), model.contact_id, at, null(), text, null() if detail is None else detail)
+                .where(_of_family(model.contact_id), _between(at)))
+    return union_all(
+        read(IssueRead, "opened"), read(Acknowledgement, "acknowledged"),
+        select(literal("poll"), PollAnswer.contact_id, func.max(PollAnswer.answered_at), null(), Poll.title, null())
+        .join(PollSlot, PollSlot.id == PollAnswer.slot_id).join(Poll, Poll.id == PollSlot.poll_id)
+        .where(_of_family(PollAnswer.contact_id), _between(PollAnswer.answered_at))
+        .group_by(PollAnswer.contact_id, Poll.id, Poll.title),
+        select(literal("volunteer"), VolunteerSignup.contact_id, VolunteerSignup.created_at, null(), Opportunity.title,
+               VolunteerSignup.status)
         .join(VolunteerSlot, VolunteerSlot.id == VolunteerSignup.slot_id)
         .join(Opportunity, Opportunity.id == VolunteerSlot.opportunity_id)
-        .where(VolunteerSignup.contact_id.in_(ids), _between(VolunteerSignup.created_at, start, end)))
-    events = [Event(at, "involved" if status != "withdrawn" else DELIVERY, names[cid],
-                    (_s("Offered to help: %(title)s", title=title) if status != "withdrawn"
-                     else _s("Offered to help, then withdrew: %(title)s", title=title)), url)
-              for cid, at, status, title in rows]
-    forum = {"pending": _s("waiting for the PICO"), "active": _s("a member"), "ended": _s("membership ended")}
-    simple = ((ForumMember, ForumMember.created_at,
-               lambda r: _s("Asked to join the parents' forum (now %(status)s)", status=forum.get(r.status, r.status))),
-              (SkillOffer, SkillOffer.created_at, lambda r: _s("Offered skills: %(skills)s", skills=r.skills[:200])),
-              (InterestSignup, InterestSignup.created_at,
-               lambda r: _s("Asked to hear about: %(topic)s", topic=r.topic)))
-    for model, column, text in simple:
-        for row in db.session.scalars(select(model).where(model.contact_id.in_(ids), _between(column, start, end))):
-            events.append(Event(getattr(row, column.key), "involved", names[row.contact_id], text(row), url))
-    return events
-
-
-def _feedback(ids, names, start, end) -> list[Event]:
-    rows = db.session.execute(
-        select(FeedbackItem.contact_id, FeedbackItem.received_at, FeedbackItem.kind, FeedbackItem.id)
-        .where(FeedbackItem.contact_id.in_(ids), _between(FeedbackItem.received_at, start, end)))
-    return [Event(at, "feedback", names[cid], _s("Gave feedback (%(kind)s)", kind=kind),
-                  url_for("feedback.item", item_id=item_id)) for cid, at, kind, item_id in rows]
-
-
-def _activities(ids, names, start, end, language) -> list[Event]:
-    rows = db.session.execute(
-        select(ActivityTry.contact_id, ActivityTry.at, ActivityTry.note, ActivityVersion.title)
+        .where(_of_family(VolunteerSignup.contact_id), _between(VolunteerSignup.created_at)),
+        plain("forum", ForumMember, ForumMember.created_at, ForumMember.status),
+        plain("skills", SkillOffer, SkillOffer.created_at, SkillOffer.skills),
+        plain("interest", InterestSignup, InterestSignup.created_at, InterestSignup.topic),
+        select(literal("feedback"), FeedbackItem.contact_id, FeedbackItem.received_at, FeedbackItem.id,
+               FeedbackItem.kind, null())
+        .where(_of_family(FeedbackItem.contact_id), _between(FeedbackItem.received_at)),
+        select(literal("tried"), ActivityTry.contact_id, ActivityTry.at, null(), ActivityVersion.title, ActivityTry.note)
         .outerjoin(ActivityVersion, and_(ActivityVersion.activity_id == ActivityTry.activity_id,
-                                         ActivityVersion.language == language))
-        .where(ActivityTry.contact_id.in_(ids), _between(ActivityTry.at, start, end)))
-    return [Event(at, "home_learning", names[cid],
-                  _s("Tried %(title)s at home", title=title or _s("an activity")) + (f": “{note[:200]}”" if note else ""))
-            for cid, at, note, title in rows]
+                                         ActivityVersion.language == bindparam("language")))
+        .where(_of_family(ActivityTry.contact_id), _between(ActivityTry.at)),
+        plain("text", InboundSms, InboundSms.received_at, InboundSms.keyword, InboundSms.body))
 
 
-def _texts(ids, names, start, end) -> list[Event]:
-    rows = db.session.execute(
-        select(InboundSms.contact_id, InboundSms.received_at, InboundSms.keyword, InboundSms.body)
-        .where(InboundSms.contact_id.in_(ids), _between(InboundSms.received_at, start, end)))
-    return [Event(at, "text_reply" if keyword is None else DELIVERY, names[cid],
-                  _s("Replied by text: “%(body)s”", body=body[:200]) if keyword is None
-                  else _s("Texted %(word)s", word=keyword.upper()), url_for("messaging.replies"))
-            for cid, at, keyword, body in rows]
+def _records(params, names) -> list[Event]:
+    involvement, replies = url_for("involvement.manage"), url_for("messaging.replies")
+    forum = {"pending": _s("waiting for the PICO"), "active": _s("a member"), "ended": _s("membership ended")}
+
+    def event(source, at, name, ref, text, detail) -> Event:
+        if source in ("opened", "acknowledged"):
+            words = (_s("Opened %(title)s") if source == "opened"
+                     else _s("Confirmed they read and understood %(title)s"))
+            return Event(at, "reading", name, words % {"title": text or _s("a newsletter")},
+                         url_for("newsletters.show", issue_id=ref))
+        if source == "poll":
+            return Event(at, "reply", name, _s("Said which meeting times suit them: %(title)s", title=text))
+        if source == "volunteer":
+            if detail == "withdrawn":
+                return Event(at, DELIVERY, name, _s("Offered to help, then withdrew: %(title)s", title=text), involvement)
+            return Event(at, "involved", name, _s("Offered to help: %(title)s", title=text), involvement)
+        if source == "forum":
+            return Event(at, "involved", name, _s("Asked to join the parents' forum (now %(status)s)",
+                                                  status=forum.get(text, text)), involvement)
+        if source == "skills":
+            return Event(at, "involved", name, _s("Offered skills: %(skills)s", skills=text[:200]), involvement)
+        if source == "interest":
+            return Event(at, "involved", name, _s("Asked to hear about: %(topic)s", topic=text), involvement)
+        if source == "feedback":
+            return Event(at, "feedback", name, _s("Gave feedback (%(kind)s)", kind=text),
+                         url_for("feedback.item", item_id=ref))
+        if source == "tried":
+            return Event(at, "home_learning", name, _s("Tried %(title)s at home", title=text or _s("an activity"))
+                         + (f": “{detail[:200]}”" if detail else ""))
+        if text is None:  # a text message that is not a keyword (STOP, START …) is a reply
+            return Event(at, "text_reply", name, _s("Replied by text: “%(body)s”", body=detail[:200]), replies)
+        return Event(at, DELIVERY, name, _s("Texted %(word)s", word=text.upper()), replies)
+    return [event(source, at, names[cid], ref, text, detail)
+            for source, cid, at, ref, text, detail in db.session.execute(_record_rows(), params)]
 
 
-def timeline(child: Child, start: datetime, end: datetime, language: str) -> list[Event]:
+def timeline(child: Child, contacts: list[Contact], start: datetime, end: datetime, language: str) -> list[Event]:
     """Everything the family's contacts received and did in [start, end), newest first."""
-    names = family_contacts(child)
-    if not names:
+    if not contacts:
         return []
-    ids = list(names)
-    events = (_deliveries(ids, names, start, end) + _newsletters(ids, names, start, end, language)
-              + _surveys(ids, names, start, end, child) + _workshops(ids, names, start, end)
-              + _involvement(ids, names, start, end) + _feedback(ids, names, start, end)
-              + _activities(ids, names, start, end, language) + _texts(ids, names, start, end))
+    names = {c.id: c.full_name for c in contacts}
+    params = {"ids": list(names), "start": start, "end": end, "language": language}
+    events = (_deliveries(params, names) + _surveys(params, names, child) + _workshops(params, names)
+              + _records(params, names))
     events.sort(key=lambda e: (e.at is not None, e.at), reverse=True)
     return events

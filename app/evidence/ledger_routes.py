@@ -57,13 +57,14 @@ def family_ledger(child_id: int):
         abort(403)
     term, terms = _chosen_term()
     start, end = _bounds(term)
-    counted = engagement.family_kinds(child.setting_id, child.id, start, end)
+    contacts = ledger.family_contacts(child)
+    counted = engagement.family_kinds(child.setting_id, [c.id for c in contacts], start, end)
     on_roll = not child.has_left(local_today(g.setting))
     return render_template(
         "evidence/ledger.html", child=child, term=term, terms=terms, term_key=_term_key, counted=counted,
         level=engagement.level_for(len(counted)) if on_roll else None,
-        events=ledger.timeline(child, start, end, g.setting.default_language),
-        contacts=[link.contact for link in child.links], kinds=engagement.KINDS,
+        events=ledger.timeline(child, contacts, start, end, g.setting.default_language),
+        contacts=contacts, kinds=engagement.KINDS,
         kind_labels=engagement.KIND_LABELS, level_labels=engagement.LEVEL_LABELS, rules=engagement.rules())
 
 
