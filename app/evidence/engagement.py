@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
-from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, bindparam, case, exists, func, literal, or_, select, union, union_all
+from sqlalchemy import Select, case, exists, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import selectinload
 
 from app.activities.models import ActivityTry
@@ -186,24 +185,3 @@ def families(setting_id: int, start: datetime, end: datetime, today: date, *, ro
         q = q.where(level.in_(list(levels)))
     q = q.order_by(kinds, Child.last_name, Child.first_name, Child.id)
     return [FamilyRow(child, n, lvl) for child, n, lvl in db.session.execute(q)]
-
-
-@cache
-def _family_kinds() -> Select:
-    """A row per kind one family's contacts took part in, from the same sources as the list. Built once with
-    bound parameters: building it costs more than running it on one family's records."""
-    setting_id, start, end = bindparam("setting_id"), bindparam("start"), bindparam("end")
-    family = bindparam("contact_ids", expanding=True)
-
-    def took_part(kind: Kind):
-        sources = [source(setting_id, start, end) for source in kind.sources]
-        return or_(*[q.where(q.selected_columns[0].in_(family)).exists() for q in sources])
-    return union_all(*[select(literal(kind.code)).where(took_part(kind)) for kind in KINDS])
-
-
-def family_kinds(setting_id: int, contact_ids: list[int], start: datetime, end: datetime) -> set[str]:
-    """The kinds that count over [start, end) for the family with these contacts."""
-    if not contact_ids:
-        return set()
-    return set(db.session.scalars(_family_kinds(), {"setting_id": setting_id, "contact_ids": contact_ids,
-                                                    "start": start, "end": end}))

@@ -58,14 +58,17 @@ def family_ledger(child_id: int):
     term, terms = _chosen_term()
     start, end = _bounds(term)
     contacts = ledger.family_contacts(child)
-    counted = engagement.family_kinds(child.setting_id, [c.id for c in contacts], start, end)
+    events = ledger.timeline(child, contacts, start, end, g.setting.default_language)
+    # Each event says which kind of taking part it is: the family's kinds are those of its events, the same
+    # records the list of families counts with engagement.KINDS (tests hold the two to the same answers).
+    counted = {e.kind for e in events} & set(engagement.KIND_LABELS)
     on_roll = not child.has_left(local_today(g.setting))
     return render_template(
         "evidence/ledger.html", child=child, term=term, terms=terms, term_key=_term_key, counted=counted,
-        level=engagement.level_for(len(counted)) if on_roll else None,
-        events=ledger.timeline(child, contacts, start, end, g.setting.default_language),
-        contacts=contacts, kinds=engagement.KINDS,
-        kind_labels=engagement.KIND_LABELS, level_labels=engagement.LEVEL_LABELS, rules=engagement.rules())
+        level=engagement.level_for(len(counted)) if on_roll else None, events=events, contacts=contacts,
+        kinds=engagement.KINDS,  # the labels as text once, not once for each event that shows one:
+        kind_labels={code: str(label) for code, label in engagement.KIND_LABELS.items()},
+        level_labels=engagement.LEVEL_LABELS, rules=engagement.rules())
 
 
 @bp.get("/families/<int:child_id>/questionnaires/<int:survey_id>/<int:contact_id>")

@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.i18n import _s
+from app.i18n import _s, _sl
 
 # (season, first month, last month) in calendar order
 _SEASONS = (("spring", 1, 3), ("summer", 4, 8), ("autumn", 9, 12))
+_SEASON_NAMES = {"autumn": _sl("Autumn term"), "spring": _sl("Spring term"), "summer": _sl("Summer term")}
 
 
 class _Days:
@@ -38,8 +39,7 @@ class Term(_Days):
 
     @property
     def label(self) -> str:
-        names = {"autumn": _s("Autumn term"), "spring": _s("Spring term"), "summer": _s("Summer term")}
-        return f"{names[self.season]} {self.year}"
+        return f"{_SEASON_NAMES[self.season]} {self.year}"
 
 
 @dataclass(frozen=True)

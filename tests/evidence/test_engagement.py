@@ -73,6 +73,19 @@ def test_the_rules_shown_are_the_rules_applied(app):
     assert [engagement.level_for(n) for n in range(5)] == ["none", "low", "some", "high", "high"]
 
 
+def test_each_familys_ledger_counts_what_the_list_counts(families, login_as, make):
+    """The ledger takes a family's kinds from its timeline, the list from engagement.KINDS in SQL: the same."""
+    setting, kids, _ = families
+    client = login_as(make.user(setting, role="pico"))
+    for term, first, last in (("autumn-2026", date(2026, 9, 1), date(2026, 12, 31)),
+                              ("summer-2026", date(2026, 4, 1), date(2026, 8, 31))):
+        start, end = engagement.bounds(first, last, "Europe/London")
+        for row in engagement.families(setting.id, start, end, date(2026, 11, 23)):
+            page = client.get(f"/evidence/families/{row.child.id}", query_string={"term": term}).get_data(as_text=True)
+            assert f"Level: {row.level.title()}</strong>" in page, (term, row.child.first_name)
+            assert f"({row.kinds} of {len(engagement.KINDS)} kinds of taking part)" in page, (term, row.child.first_name)
+
+
 def _listed(page: str) -> set[str]:
     names = {"Ada", "Ben", "Cal", "Dee", "Eve", "Fin", "Gus", "Zed"}
     table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""

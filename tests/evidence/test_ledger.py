@@ -1,7 +1,10 @@
 """The engagement ledger: each kind of event on one family's timeline; confidential answers never shown."""
+from datetime import date
+
 import pytest
 from sqlalchemy import event, select
 
+from app.evidence import engagement
 from app.extensions import db
 from app.surveys.models import SurveyInvitation
 from tests.evidence import records as r
@@ -53,9 +56,31 @@ def test_the_ledger_shows_each_kind_of_event_and_the_level(family, make, login_a
                  "Tried Leaf rubbing at home: “She loved it”", "Replied by text: “See you Friday”",
                  "Level: High", "Amy Ash", "Tom Ash", f"/staff/feedback/{item.id}"):
         assert text in page, text
+    assert "(7 of 8 kinds of taking part)" in page  # all but a questionnaire, as the list of families counts
+    start, end = engagement.bounds(date(2026, 9, 1), date(2026, 12, 31), "Europe/London")
+    assert [row.kinds for row in engagement.families(s.id, start, end, date(2026, 11, 23))] == [7]
     assert "June newsletter" not in page  # last term
     assert "June newsletter" in _page(client, child, term="summer-2026")
     assert "Level: None" in _page(client, child, term="spring-2026")
+
+
+def test_what_is_shown_but_not_counted(family, make, login_as):
+    """A waiting-list answer still counts as a reply; a place withdrawn, a STOP and an unanswered invitation are
+    shown and not counted; coming this term to a workshop answered last term counts as attending only."""
+    s, child, _, mum, dad = family
+    waiting = r.rsvp(s, mum, r.workshop(s, "Baby massage"), answer="maybe")
+    waiting.place = "waiting"
+    r.rsvp(s, dad, r.workshop(s, "Storytime"), at=LAST_TERM, attended=True)
+    r.volunteered(s, dad, "Book sale", status="withdrawn")
+    r.texted(s, mum, body="STOP", keyword="stop")
+    db.session.add(SurveyInvitation(setting_id=s.id, survey_id=r.survey(s, "Lunch menu").id, contact_id=dad.id,
+                                    invited_at=r.IN_TERM, responded=False))
+    page = _page(login_as(make.user(s, role="pico")), child)
+    for text in ("Answered the invitation to Baby massage: maybe (on the waiting list)", "Came to Storytime",
+                 "Offered to help, then withdrew: Book sale", "Texted STOP",
+                 "Invited to the questionnaire Lunch menu: no answer yet", "(2 of 8 kinds of taking part)"):
+        assert text in page, text
+    assert "Answered the invitation to Storytime" not in page  # that answer was last term
 
 
 def test_ledger_reads_each_source_once_whatever_the_timeline_holds(family, make, login_as, app):
