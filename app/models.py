@@ -19,4 +19,4 @@ from app.surveys.models import (Survey, SurveyAnswer, SurveyInvitation, SurveyOp
 from app.lists.models import SavedList, SavedListMember  # noqa: F401
 from app.privacy.models import ConsentEvent, ExportJob, OptOutHash  # noqa: F401
 from app.evidence.models import Action, ActionLink  # noqa: F401
-from app.evidence.snapshots import FigureSnapshot  # noqa: F401
+from app.evidence.snapshots import FigureSnapshot, ReachRow, ReachSnapshot  # noqa: F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 03:09:40.054627
+Create Date: 2026-11-23 03:54:34.282913
 
 """
 from alembic import op
@@ -125,6 +125,33 @@ def upgrade():
     )
     with op.batch_alter_table('opt_out_hash', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_opt_out_hash_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('reach_row',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('list_name', sa.String(length=10), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('detail', sa.JSON(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_reach_row_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reach_row')),
+    sa.UniqueConstraint('setting_id', 'list_name', 'position', name='uq_reach_row_place')
+    )
+    with op.batch_alter_table('reach_row', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reach_row_setting_id'), ['setting_id'], unique=False)
+
+    op.create_table('reach_snapshot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('families', sa.Integer(), nullable=False),
+    sa.Column('fallbacks', sa.Integer(), nullable=False),
+    sa.Column('computed_at', sa.DateTime(), nullable=False),
+    sa.Column('setting_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['setting_id'], ['setting.id'], name=op.f('fk_reach_snapshot_setting_id_setting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reach_snapshot')),
+    sa.UniqueConstraint('setting_id', name='uq_reach_snapshot_setting')
+    )
+    with op.batch_alter_table('reach_snapshot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reach_snapshot_setting_id'), ['setting_id'], unique=False)
 
     op.create_table('room',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -625,8 +652,8 @@ def upgrade():
     sa.UniqueConstraint('message_id', 'user_id', 'channel', name='uq_delivery_message_user_channel')
     )
     with op.batch_alter_table('delivery', schema=None) as batch_op:
-        batch_op.create_index('ix_delivery_contact_sent_at', ['contact_id', 'sent_at', 'status'], unique=False)
-        batch_op.create_index('ix_delivery_fallback_queued_at', ['setting_id', 'queued_at'], unique=False, sqlite_where=sa.text('fallback IS 1'), postgresql_where=sa.text('fallback IS true'))
+        batch_op.create_index('ix_delivery_contact_sent_at', ['contact_id', 'sent_at', 'queued_at', 'status', 'reason'], unique=False)
+        batch_op.create_index('ix_delivery_fallback_queued_at', ['setting_id', 'queued_at', 'contact_id', 'message_id', 'status'], unique=False, sqlite_where=sa.text('fallback IS 1'), postgresql_where=sa.text('fallback IS true'))
         batch_op.create_index(batch_op.f('ix_delivery_message_id'), ['message_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
@@ -1598,6 +1625,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_room_setting_id'))
 
     op.drop_table('room')
+    with op.batch_alter_table('reach_snapshot', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reach_snapshot_setting_id'))
+
+    op.drop_table('reach_snapshot')
+    with op.batch_alter_table('reach_row', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reach_row_setting_id'))
+
+    op.drop_table('reach_row')
     with op.batch_alter_table('opt_out_hash', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_opt_out_hash_setting_id'))
 

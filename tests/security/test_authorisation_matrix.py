@@ -292,6 +292,7 @@ ROWS = [
     R("GET",   "/evidence/pack",                                            LOGIN, LOGIN,   200,   200,   403,   403,   200),  # evidence.pack
     R("GET",   "/evidence/pack.<fmt>",                                      LOGIN, LOGIN,   200,   200,   403,   403,   200),  # evidence.pack_export
     R("GET",   "/evidence/reach",                                           LOGIN, LOGIN,   200,   200,   403,   403,   200),  # evidence.reach_report
+    R("POST",  "/evidence/reach/recount",                                   LOGIN, LOGIN,   302,   302,   403,   403,   302),  # evidence.recount_reach
     R("POST",  "/evidence/recount",                                         LOGIN, LOGIN,   302,   302,   403,   403,   302),  # evidence.recount
 ]
 # fmt: on
@@ -306,6 +307,9 @@ GET_WRITES = {
         "issue_read": "a parent opening the web version of a newsletter is its read receipt"},
     **{("GET", rule): {"figure_snapshot": "the term figures are counted once and kept (a cache of derived counts)"}
        for rule in ("/evidence/", "/evidence/pack", "/evidence/pack.<fmt>")},
+    ("GET", "/evidence/reach"): {
+        "reach_snapshot": "the reach report's lists are counted once and kept (a cache of derived counts)",
+        "reach_row": "the rows of those lists, kept in order (ids, reasons and counts, no names)"},
 }
 
 # What each role must never see (NAMES_B for the other roles of setting A). The practitioner works
