@@ -82,10 +82,14 @@ def prepare(folder: Path, clients: int) -> tuple[int, list[str], list[int]]:
         return survey.id, tokens, [q.id for q in survey.questions]
 
 
-def serve(folder: Path, target: str, workers: int, threads: int) -> tuple[subprocess.Popen, int]:
+def serve(folder: Path, target: str, workers: int, threads: int, clients: int) -> tuple[subprocess.Popen, int]:
+    """gunicorn with gthread workers, each taking at most its share of the clients' connections: the
+    clients keep theirs open from the start, and without the cap the first worker to accept takes them
+    all while the others sit idle (a real server's many short visits spread over every worker)."""
     port = free_port()
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+         "--worker-connections", str(-(-clients // workers)),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
         cwd=folder, env={**os.environ, "PYTHONPATH": f"{folder}:{ROOT}"})
     for _ in range(300):
@@ -193,8 +197,8 @@ def main() -> None:
         return {"csrf_token": csrf, f"q{qids[0]}": str(1 + n % 5), f"q{qids[1]}": "yes",
                 f"q{qids[2]}": str(n % 4), f"q{qids[3]}": f"Bench answer {n}", "action": "submit"}
 
-    app_proc, app_port = serve(folder, "bench_wsgi:app", args.workers, args.threads)
-    mini_proc, mini_port = serve(folder, "bench_wsgi:mini", args.workers, args.threads)
+    app_proc, app_port = serve(folder, "bench_wsgi:app", args.workers, args.threads, args.clients)
+    mini_proc, mini_port = serve(folder, "bench_wsgi:mini", args.workers, args.threads, args.clients)
     try:
         survey = load(app_port, args.clients, args.seconds, open_link, path, answers)
         baseline = load(mini_port, args.clients, args.seconds, lambda c, n: n, "/",
