@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import dataclass
 from itertools import takewhile
 from datetime import timedelta
 
@@ -24,6 +25,34 @@ from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRE
 from app.tasks import job_context, task_on_both
 
 _limiters: dict[str, strategies.MovingWindowRateLimiter] = {}
+
+
+@dataclass(slots=True)
+class Recipient:
+    """The contact's columns a send reads: restriction, and what a personal link is issued with."""
+
+    id: int
+    setting_id: int
+    link_version: int
+    restricted: bool
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """A claimed row as the send path reads it (the attributes of a Delivery it uses), from plain rows:
+    no ORM object, identity map entry or relationship loader per recipient of a bulk send."""
+
+    id: int
+    message_id: int
+    setting_id: int
+    channel: str
+    language: str
+    address: str | None
+    contact_id: int | None
+    user_id: int | None
+    user_active: bool | None
+    contact: Recipient | None
+    message: Message
 
 
 def _rate_limiter() -> strategies.MovingWindowRateLimiter:
@@ -112,12 +141,12 @@ def _release(ids: list[int]) -> None:
     db.session.commit()
 
 
-def _blocked(delivery: Delivery) -> tuple[str, str] | None:
+def _blocked(delivery: Outgoing) -> tuple[str, str] | None:
     """A reason found at send time not to send (restricted since, STOP since, validity over)."""
     message = delivery.message
     if delivery.contact is not None and delivery.contact.restricted:
         return SUPPRESSED, outbox.RESTRICTED
-    if delivery.user is not None and not delivery.user.active:
+    if delivery.user_id is not None and not delivery.user_active:
         return SUPPRESSED, outbox.STAFF_INACTIVE
     if delivery.channel == "sms" and db.session.scalar(select(SmsOptOut.id).where(
             SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
@@ -132,7 +161,7 @@ def _unexpected(exc: Exception) -> SendError:
     return PermanentError("error", f"Homelink could not prepare or send this message ({exc.__class__.__name__}).")
 
 
-def _fail(delivery: Delivery, error: SendError) -> None:
+def _fail(delivery: Outgoing | Delivery, error: SendError) -> None:
     status.move(delivery.id, FAILED, reason=error.reason, error=error.detail)
     if error.reason == "sms_opted_out" and not db.session.scalar(select(SmsOptOut.id).where(
             SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
@@ -155,7 +184,7 @@ def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
     enqueue([delivery.id], urgent=urgent, delay=delay)
 
 
-def send_one(delivery: Delivery, channels: dict, cache: dict | None = None, links: dict | None = None,
+def send_one(delivery: Outgoing, channels: dict, cache: dict | None = None, links: dict | None = None,
              sent: list | None = None) -> str:
     """Check, render and send one claimed row, then record its outcome; returns the new status.
 
@@ -188,9 +217,8 @@ def send_one(delivery: Delivery, channels: dict, cache: dict | None = None, link
     return SENT
 
 
-# Rows sent between two commits: their personal links are issued in one INSERT (committed before
-# any of them is sent) and their "sent" status recorded in one UPDATE. A worker killed mid-chunk
-# leaves at most this many rows sent but still `sending`; the sweep flags and re-sends them.
+# Rows sent between two commits of their "sent" status (one UPDATE each time). A worker killed
+# mid-chunk leaves at most this many rows sent but still `sending`; the sweep flags and re-sends them.
 SEND_CHUNK = 20
 
 
@@ -200,32 +228,35 @@ def _record_sent(sent: list) -> None:
     sent.clear()
 
 
-def _load(ids: list[int]) -> list[Delivery]:
-    """The rows, with their contacts, users and messages (versions, setting) in one query each,
-    set on each row as loaded (no relationship loader's per-row bookkeeping, no query per row)."""
+def _load(ids: list[int]) -> list[Outgoing]:
+    """The claimed rows with their contacts (one query) and messages, with versions and setting (one each)."""
     from sqlalchemy.orm import selectinload
-    from sqlalchemy.orm.attributes import set_committed_value
 
     from app.auth.models import User
     from app.families.models import Contact
 
-    deliveries = list(db.session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)))
-    related = ((Contact, "contact_id", "contact", None), (User, "user_id", "user", None),
-               (Message, "message_id", "message", (selectinload(Message.versions), selectinload(Message.setting))))
-    for model, key, name, options in related:
-        wanted = {getattr(d, key) for d in deliveries} - {None}
-        found = {obj.id: obj for obj in db.session.scalars(
-            select(model).where(model.id.in_(wanted)).options(*(options or ())))} if wanted else {}
-        for delivery in deliveries:
-            set_committed_value(delivery, name, found.get(getattr(delivery, key)))
-    return deliveries
+    rows = db.session.execute(
+        select(Delivery.id, Delivery.message_id, Delivery.setting_id, Delivery.channel, Delivery.language,
+               Delivery.address, Delivery.contact_id, Delivery.user_id, User.active,
+               Contact.setting_id.label("contact_setting_id"), Contact.link_version, Contact.restricted)
+        .outerjoin(Contact, Contact.id == Delivery.contact_id).outerjoin(User, User.id == Delivery.user_id)
+        .where(Delivery.id.in_(ids)).order_by(Delivery.id)).all()
+    messages = {m.id: m for m in db.session.scalars(
+        select(Message).where(Message.id.in_({r.message_id for r in rows}))
+        .options(selectinload(Message.versions), selectinload(Message.setting)))}
+    return [Outgoing(r.id, r.message_id, r.setting_id, r.channel, r.language, r.address, r.contact_id, r.user_id,
+                     r.active, None if r.contact_id is None else
+                     Recipient(r.contact_id, r.contact_setting_id, r.link_version, r.restricted),
+                     messages[r.message_id]) for r in rows]
 
 
 def send_deliveries(ids: list[int]) -> None:
     """Claim a batch of rows and send them over one connection per channel, SEND_CHUNK at a time.
 
-    Failures are committed as soon as they are known, successes once per chunk; rows claimed but not
-    reached (or sent but not yet recorded) when a worker dies stay `sending` for the sweep."""
+    The batch's sends are taken from the shared caps and its personal links issued (one INSERT,
+    committed) before the first send; rows over a cap go back to the queue. Failures are committed as
+    soon as they are known, successes once per chunk; rows claimed but not reached (or sent but not
+    yet recorded) when a worker dies stay `sending` for the sweep."""
     from app.messaging.render import issue_links
     from app.messaging.services import finish_if_done
 
@@ -234,38 +265,34 @@ def send_deliveries(ids: list[int]) -> None:
         return
     db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
     deliveries = _load(claimed)
-    channels: dict = {}
-    cache: dict = {}  # each language's body, rendered once per batch
     budget: dict = {}  # sends already taken from the shared caps
     left = Counter(d.channel for d in deliveries)  # rows not yet taken from the caps, per channel
-    sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
-    message_ids = set()
+    allowed = list(takewhile(lambda d: _under_cap(d.channel, budget, left), deliveries))
+    if len(allowed) < len(deliveries):
+        rest = deliveries[len(allowed):]
+        _release([d.id for d in rest])
+        enqueue([d.id for d in rest], urgent=rest[0].message.urgency == URGENT, delay=1)
+    cache: dict = {}  # each language's body, rendered once per batch
     try:
-        for start in range(0, len(deliveries), SEND_CHUNK):
-            chunk = deliveries[start:start + SEND_CHUNK]
-            allowed = list(takewhile(lambda d: _under_cap(d.channel, budget, left), chunk))
-            try:
-                links = issue_links(allowed, cache)
-                db.session.commit()  # links exist before anyone can receive them
-            except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
-                db.session.rollback()  # each row then meets the error in send_one and fails on its own
-                links = {}
-            for delivery in allowed:
-                message_ids.add(delivery.message_id)
+        links = issue_links(allowed, cache)
+        db.session.commit()  # links exist before anyone can receive them
+    except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
+        db.session.rollback()  # each row then meets the error in send_one and fails on its own
+        links = {}
+    channels: dict = {}
+    sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
+    try:
+        for start in range(0, len(allowed), SEND_CHUNK):
+            for delivery in allowed[start:start + SEND_CHUNK]:
                 send_one(delivery, channels, cache, links.get(delivery.id), sent)
             _record_sent(sent)
-            if len(allowed) < len(chunk):
-                rest = [d.id for d in deliveries[start + len(allowed):]]
-                _release(rest)
-                enqueue(rest, urgent=chunk[len(allowed)].message.urgency == URGENT, delay=1)
-                break
     finally:
         if sent:  # an unexpected error mid-chunk: still record what did go out
             db.session.rollback()
             _record_sent(sent)
         for channel in channels.values():
             channel.close()
-    for message_id in message_ids:
+    for message_id in {d.message_id for d in allowed}:
         finish_if_done(message_id)
     db.session.commit()
 

@@ -1,7 +1,7 @@
 """Delivery status moves only forward; every move is one conditional UPDATE (atomic, idempotent)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from app.clock import utcnow
 from app.extensions import db
@@ -49,18 +49,25 @@ def move(delivery_id: int, to: str, **values) -> bool:
     return moved
 
 
-
 def mark_sent(sent: list[tuple[int, str]]) -> None:
     """Move many claimed deliveries to sent with their provider ids, in one executemany UPDATE."""
     if not sent:
         return
     (claimed,) = FROM[SENT]  # only a claimed row may become sent (an IN list cannot be executemany'd)
-    table = Delivery.__table__
+    table, now = Delivery.__table__, utcnow()
     db.session.connection().execute(
         update(table).where(table.c.id == bindparam("b_id"), table.c.status == claimed)
-        .values(status=SENT, provider_id=bindparam("b_provider"), sent_at=utcnow(), error=None, reason=None),
+        .values(status=SENT, provider_id=bindparam("b_provider"), sent_at=now, error=None, reason=None),
         [{"b_id": delivery_id, "b_provider": provider_id} for delivery_id, provider_id in sent])
-    refresh_reached([delivery_id for delivery_id, _provider in sent])
+    # Their contacts were last reached now: the latest sent_at of their deliveries, without asking for it
+    # per contact (rows this did not move, no longer claimed, have another sent_at and are left out).
+    reached = select(table.c.contact_id).where(table.c.id.in_([delivery_id for delivery_id, _ in sent]),
+                                               table.c.sent_at == now)
+    db.session.execute(
+        update(Contact).where(Contact.id.in_(reached),
+                              or_(Contact.last_reached_at.is_(None), Contact.last_reached_at < now))
+        .values(last_reached_at=now, updated_at=Contact.updated_at)  # not an edit of the contact's details
+        .execution_options(synchronize_session=False))
 
 
 def refresh_reached(delivery_ids: list[int]) -> None:
