@@ -117,28 +117,23 @@ def enqueue_message(message_id: int, recipients: tuple[str, list[int]] | None = 
         db.session.commit()
 
 
-def claim(ids: list[int]) -> list[int]:
-    """queued → sending for the given rows that are due, in one atomic UPDATE; returns those claimed.
+def _due(now):
+    return (Delivery.status == QUEUED, or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
 
-    Of two workers given the same ids, each row goes to exactly one of them."""
+
+def claim(ids: list[int]) -> list[int]:
+    """queued → sending for the given rows that are due, in one atomic UPDATE, committed (with whatever
+    the session holds); returns those claimed. Of two workers given the same ids, each row goes to
+    exactly one of them."""
     now = utcnow()
     claimed = db.session.scalars(
         update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == QUEUED,
-               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
+        .where(Delivery.id.in_(ids), *_due(now))
         .values(status=CLAIMED, claimed_at=now, attempts=Delivery.attempts + 1)
         .returning(Delivery.id)
         .execution_options(synchronize_session=False)).all()
     db.session.commit()
     return sorted(claimed)
-
-
-def _release(ids: list[int]) -> None:
-    """Give claimed rows back to the queue untouched (a send cap was reached)."""
-    db.session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == CLAIMED)
-                       .values(status=QUEUED, attempts=Delivery.attempts - 1)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
 
 
 def _blocked(delivery: Outgoing) -> tuple[str, str] | None:
@@ -229,7 +224,8 @@ def _record_sent(sent: list) -> None:
 
 
 def _load(ids: list[int]) -> list[Outgoing]:
-    """The claimed rows with their contacts (one query) and messages, with versions and setting (one each)."""
+    """Those of the rows that are due, with their contacts (one query) and their messages, with versions
+    and setting (one query each)."""
     from sqlalchemy.orm import selectinload
 
     from app.auth.models import User
@@ -240,7 +236,7 @@ def _load(ids: list[int]) -> list[Outgoing]:
                Delivery.address, Delivery.contact_id, Delivery.user_id, User.active,
                Contact.setting_id.label("contact_setting_id"), Contact.link_version, Contact.restricted)
         .outerjoin(Contact, Contact.id == Delivery.contact_id).outerjoin(User, User.id == Delivery.user_id)
-        .where(Delivery.id.in_(ids)).order_by(Delivery.id)).all()
+        .where(Delivery.id.in_(ids), *_due(utcnow())).order_by(Delivery.id)).all()
     messages = {m.id: m for m in db.session.scalars(
         select(Message).where(Message.id.in_({r.message_id for r in rows}))
         .options(selectinload(Message.versions), selectinload(Message.setting)))}
@@ -253,32 +249,32 @@ def _load(ids: list[int]) -> list[Outgoing]:
 def send_deliveries(ids: list[int]) -> None:
     """Claim a batch of rows and send them over one connection per channel, SEND_CHUNK at a time.
 
-    The batch's sends are taken from the shared caps and its personal links issued (one INSERT,
-    committed) before the first send; rows over a cap go back to the queue. Failures are committed as
-    soon as they are known, successes once per chunk; rows claimed but not reached (or sent but not
-    yet recorded) when a worker dies stay `sending` for the sweep."""
+    The rows due are read, taken from the shared caps (the others go back on the queue, unclaimed),
+    and claimed in one commit with their personal links (one INSERT), before the first send. Failures
+    are committed as soon as they are known, successes once per chunk; rows claimed but not reached
+    (or sent but not yet recorded) when a worker dies stay `sending` for the sweep."""
     from app.messaging.render import issue_links
     from app.messaging.services import finish_if_done
 
-    claimed = claim(ids)
-    if not claimed:
-        return
     db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
-    deliveries = _load(claimed)
+    deliveries = _load(ids)
+    if not deliveries:
+        return
     budget: dict = {}  # sends already taken from the shared caps
     left = Counter(d.channel for d in deliveries)  # rows not yet taken from the caps, per channel
     allowed = list(takewhile(lambda d: _under_cap(d.channel, budget, left), deliveries))
     if len(allowed) < len(deliveries):
         rest = deliveries[len(allowed):]
-        _release([d.id for d in rest])
         enqueue([d.id for d in rest], urgent=rest[0].message.urgency == URGENT, delay=1)
     cache: dict = {}  # each language's body, rendered once per batch
     try:
-        links = issue_links(allowed, cache)
-        db.session.commit()  # links exist before anyone can receive them
+        links = issue_links(allowed, cache)  # committed with the claim: links exist before anyone gets one
     except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
         db.session.rollback()  # each row then meets the error in send_one and fails on its own
         links = {}
+    claimed = set(claim([d.id for d in allowed]))  # another worker may have taken some since (their
+    # links, never sent, expire unused)
+    allowed = [d for d in allowed if d.id in claimed]
     channels: dict = {}
     sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
     try:

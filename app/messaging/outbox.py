@@ -298,7 +298,8 @@ def expand(message: Message, on_batch: Callable[[list[int]], None] | None = None
 
 def queued_ids(message_id: int, batch: int = BATCH, recipients: tuple[str, list[int]] | None = None
                ) -> Iterator[list[int]]:
-    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order.
+    """Yield the ids of the message's queued deliveries, `batch` at a time, in id order (read BATCH at
+    a time: a bound list of recipients costs the same to send whatever the size of what is read).
 
     `recipients` ("contact_id" or "user_id", ids) keeps those of some recipients only."""
     only = [getattr(Delivery, recipients[0]).in_(recipients[1])] if recipients else []
@@ -306,10 +307,11 @@ def queued_ids(message_id: int, batch: int = BATCH, recipients: tuple[str, list[
     while True:
         ids = list(db.session.scalars(
             select(Delivery.id).where(Delivery.message_id == message_id, Delivery.status == QUEUED,
-                                      Delivery.id > after, *only).order_by(Delivery.id).limit(batch)))
-        if not ids:
+                                      Delivery.id > after, *only).order_by(Delivery.id).limit(BATCH)))
+        for start in range(0, len(ids), batch):
+            yield ids[start:start + batch]
+        if len(ids) < BATCH:
             return
-        yield ids
         after = ids[-1]
 
 
