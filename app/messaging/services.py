@@ -110,7 +110,8 @@ def counts(message_id: int) -> dict[str, int]:
 
 def finish_if_done(message_id: int) -> bool:
     """Mark a sending message done once no row is pending."""
-    if counts(message_id)["pending"]:
+    if db.session.scalar(select(Delivery.id).where(Delivery.message_id == message_id,
+                                                   Delivery.status.in_(GROUPS["pending"])).limit(1)) is not None:
         return False
     db.session.execute(update(Message).where(Message.id == message_id, Message.status == SENDING)
                        .values(status=DONE).execution_options(synchronize_session=False))
