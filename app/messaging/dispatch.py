@@ -212,9 +212,11 @@ def send_one(delivery: Outgoing, channels: dict, cache: dict | None = None, link
     return SENT
 
 
-# Rows sent between two commits of their "sent" status (one UPDATE each time). A worker killed
-# mid-chunk leaves at most this many rows sent but still `sending`; the sweep flags and re-sends them.
-SEND_CHUNK = 20
+# Rows sent between two commits of their "sent" status (one UPDATE each time): a batch of the default
+# size (SEND_BATCH) in one go, since each commit rewrites the pages of every index the rows are in. A
+# worker killed mid-chunk leaves at most this many rows sent but still `sending`; the sweep flags and
+# re-sends them.
+SEND_CHUNK = 50
 
 
 def _record_sent(sent: list) -> None:
