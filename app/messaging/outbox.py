@@ -6,6 +6,7 @@ Contacts are read in keyset batches and rows inserted in batches: memory does no
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
@@ -97,7 +98,13 @@ def audience_children(message: Message, contact_id: int) -> list[Child]:
         .order_by(Child.first_name, Child.id)))
 
 
-def _contact_batches(message: Message) -> Iterator[list]:
+# A contact as the audience expansion reads it (a plain named tuple: an attribute of a SQLAlchemy row
+# is looked up on its class first, and that failed lookup costs ten times the read).
+Member = namedtuple("Member", "id email mobile language channels restricted consent_promotional erased_at "
+                              "has_current")
+
+
+def _contact_batches(message: Message) -> Iterator[list[Member]]:
     """Yield the audience's contacts in id order, BATCH at a time, with 'has a current child'.
 
     Keyset pagination on the contact's primary key with correlated EXISTS tests (no GROUP BY), so
@@ -128,7 +135,7 @@ def _contact_batches(message: Message) -> Iterator[list]:
     )
     after = 0
     while True:
-        rows = db.session.execute(base.where(Contact.id > after)).all()
+        rows = [Member._make(row) for row in db.session.execute(base.where(Contact.id > after))]
         if not rows:
             return
         yield rows
