@@ -271,9 +271,9 @@ def _staff_rows(message: Message, languages: set[str]) -> list[dict]:
 def _insert(rows: list[dict], key: str = "contact_id") -> None:
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert(Delivery).on_conflict_do_nothing(
+    stmt = insert(Delivery.__table__).on_conflict_do_nothing(  # Core: the ORM's bulk insert prepares each row again
         index_elements=["message_id", key, "channel"])
-    db.session.execute(stmt, [dict(r, finished_at=r.get("finished_at")) for r in rows])
+    db.session.connection().execute(stmt, [dict(r, finished_at=r.get("finished_at")) for r in rows])
 
 
 def expand(message: Message, on_batch: Callable[[list[int]], None] | None = None) -> int:
