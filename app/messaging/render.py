@@ -18,7 +18,7 @@ from app.i18n import in_language, text_direction
 from app.messaging import mime
 from app.messaging.channels.base import Envelope
 from app.messaging.models import BULK_CATEGORIES, Delivery
-from app.parents.links import FAMILY, issue_link, link_url
+from app.parents.links import FAMILY, issue_link, link_url, link_urls
 from app.parents.links import issue_links as issue_links_for
 
 if TYPE_CHECKING:
@@ -215,9 +215,9 @@ def issue_links(deliveries: list[Outgoing], cache: dict) -> dict[int, dict[str, 
         if PERSONAL_LINK in marks and message.link_purpose:
             wanted.setdefault((PERSONAL_LINK, message.link_purpose, message.link_scope_id), []).append(delivery)
     for (mark, purpose, scope_id), group in wanted.items():
-        tokens = issue_links_for([d.contact for d in group], purpose, scope_id)
-        for delivery, token in zip(group, tokens):
-            found[delivery.id][mark] = link_url(token)
+        urls = link_urls(issue_links_for([d.contact for d in group], purpose, scope_id))
+        for delivery, url in zip(group, urls):
+            found[delivery.id][mark] = url
     return found
 
 
