@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import dataclass
+from functools import cache
 from itertools import takewhile
 from datetime import timedelta
 
 from flask import current_app
 from limits import parse, storage, strategies
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.clock import utcnow
+from app.auth.models import User
 from app.extensions import db
+from app.families.models import Contact
 from app.messaging import outbox, status
 from app.messaging.channels import PermanentError, SendError, get_channel
 from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRESSED, URGENT,
@@ -24,6 +29,34 @@ from app.messaging.models import (CLAIMED, EXPIRED, FAILED, QUEUED, SENT, SUPPRE
 from app.tasks import job_context, task_on_both
 
 _limiters: dict[str, strategies.MovingWindowRateLimiter] = {}
+
+
+@dataclass(slots=True)
+class Recipient:
+    """The contact's columns a send reads: restriction, and what a personal link is issued with."""
+
+    id: int
+    setting_id: int
+    link_version: int
+    restricted: bool
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """A claimed row as the send path reads it (the attributes of a Delivery it uses), from plain rows:
+    no ORM object, identity map entry or relationship loader per recipient of a bulk send."""
+
+    id: int
+    message_id: int
+    setting_id: int
+    channel: str
+    language: str
+    address: str | None
+    contact_id: int | None
+    user_id: int | None
+    user_active: bool | None
+    contact: Recipient | None
+    message: Message
 
 
 def _rate_limiter() -> strategies.MovingWindowRateLimiter:
@@ -88,36 +121,30 @@ def enqueue_message(message_id: int, recipients: tuple[str, list[int]] | None = 
         db.session.commit()
 
 
-def claim(ids: list[int]) -> list[int]:
-    """queued → sending for the given rows that are due, in one atomic UPDATE; returns those claimed.
+_table = Delivery.__table__
+_DUE = (_table.c.status == QUEUED,
+        or_(_table.c.next_attempt_at.is_(None), _table.c.next_attempt_at <= bindparam("now")))
+# Built once (as status._MARK_SENT): run for every batch of a bulk send.
+_CLAIM = (update(_table).where(_table.c.id.in_(bindparam("ids", expanding=True)), *_DUE)
+          .values(status=CLAIMED, claimed_at=bindparam("now"), attempts=_table.c.attempts + 1)
+          .returning(_table.c.id))
 
-    Of two workers given the same ids, each row goes to exactly one of them."""
-    now = utcnow()
-    claimed = db.session.scalars(
-        update(Delivery)
-        .where(Delivery.id.in_(ids), Delivery.status == QUEUED,
-               or_(Delivery.next_attempt_at.is_(None), Delivery.next_attempt_at <= now))
-        .values(status=CLAIMED, claimed_at=now, attempts=Delivery.attempts + 1)
-        .returning(Delivery.id)
-        .execution_options(synchronize_session=False)).all()
+
+def claim(ids: list[int]) -> list[int]:
+    """queued → sending for the given rows that are due, in one atomic UPDATE, committed (with whatever
+    the session holds); returns those claimed. Of two workers given the same ids, each row goes to
+    exactly one of them."""
+    claimed = db.session.connection().execute(_CLAIM, {"ids": ids, "now": utcnow()}).scalars().all()
     db.session.commit()
     return sorted(claimed)
 
 
-def _release(ids: list[int]) -> None:
-    """Give claimed rows back to the queue untouched (a send cap was reached)."""
-    db.session.execute(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == CLAIMED)
-                       .values(status=QUEUED, attempts=Delivery.attempts - 1)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
-
-
-def _blocked(delivery: Delivery) -> tuple[str, str] | None:
+def _blocked(delivery: Outgoing) -> tuple[str, str] | None:
     """A reason found at send time not to send (restricted since, STOP since, validity over)."""
     message = delivery.message
     if delivery.contact is not None and delivery.contact.restricted:
         return SUPPRESSED, outbox.RESTRICTED
-    if delivery.user is not None and not delivery.user.active:
+    if delivery.user_id is not None and not delivery.user_active:
         return SUPPRESSED, outbox.STAFF_INACTIVE
     if delivery.channel == "sms" and db.session.scalar(select(SmsOptOut.id).where(
             SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
@@ -132,7 +159,7 @@ def _unexpected(exc: Exception) -> SendError:
     return PermanentError("error", f"Homelink could not prepare or send this message ({exc.__class__.__name__}).")
 
 
-def _fail(delivery: Delivery, error: SendError) -> None:
+def _fail(delivery: Outgoing | Delivery, error: SendError) -> None:
     status.move(delivery.id, FAILED, reason=error.reason, error=error.detail)
     if error.reason == "sms_opted_out" and not db.session.scalar(select(SmsOptOut.id).where(
             SmsOptOut.setting_id == delivery.setting_id, SmsOptOut.mobile == delivery.address)):
@@ -155,7 +182,7 @@ def _retry(delivery: Delivery, error: SendError, urgent: bool) -> None:
     enqueue([delivery.id], urgent=urgent, delay=delay)
 
 
-def send_one(delivery: Delivery, channels: dict, cache: dict | None = None, links: dict | None = None,
+def send_one(delivery: Outgoing, channels: dict, cache: dict | None = None, links: dict | None = None,
              sent: list | None = None) -> str:
     """Check, render and send one claimed row, then record its outcome; returns the new status.
 
@@ -188,10 +215,11 @@ def send_one(delivery: Delivery, channels: dict, cache: dict | None = None, link
     return SENT
 
 
-# Rows sent between two commits: their personal links are issued in one INSERT (committed before
-# any of them is sent) and their "sent" status recorded in one UPDATE. A worker killed mid-chunk
-# leaves at most this many rows sent but still `sending`; the sweep flags and re-sends them.
-SEND_CHUNK = 20
+# Rows sent between two commits of their "sent" status (one UPDATE each time): a batch of the default
+# size (SEND_BATCH) in one go, since each commit rewrites the pages of every index the rows are in. A
+# worker killed mid-chunk leaves at most this many rows sent but still `sending`; the sweep flags and
+# re-sends them.
+SEND_CHUNK = 50
 
 
 def _record_sent(sent: list) -> None:
@@ -200,72 +228,79 @@ def _record_sent(sent: list) -> None:
     sent.clear()
 
 
-def _load(ids: list[int]) -> list[Delivery]:
-    """The rows, with their contacts, users and messages (versions, setting) in one query each,
-    set on each row as loaded (no relationship loader's per-row bookkeeping, no query per row)."""
-    from sqlalchemy.orm import selectinload
-    from sqlalchemy.orm.attributes import set_committed_value
+_contact, _user = Contact.__table__, User.__table__
+_ROWS = (select(_table.c.id, _table.c.message_id, _table.c.setting_id, _table.c.channel, _table.c.language,
+                _table.c.address, _table.c.contact_id, _table.c.user_id, _user.c.active,
+                _contact.c.setting_id.label("contact_setting_id"), _contact.c.link_version, _contact.c.restricted)
+         .outerjoin(_contact, _contact.c.id == _table.c.contact_id).outerjoin(_user, _user.c.id == _table.c.user_id)
+         .where(_table.c.id.in_(bindparam("ids", expanding=True)), *_DUE).order_by(_table.c.id))
 
-    from app.auth.models import User
-    from app.families.models import Contact
 
-    deliveries = list(db.session.scalars(select(Delivery).where(Delivery.id.in_(ids)).order_by(Delivery.id)))
-    related = ((Contact, "contact_id", "contact", None), (User, "user_id", "user", None),
-               (Message, "message_id", "message", (selectinload(Message.versions), selectinload(Message.setting))))
-    for model, key, name, options in related:
-        wanted = {getattr(d, key) for d in deliveries} - {None}
-        found = {obj.id: obj for obj in db.session.scalars(
-            select(model).where(model.id.in_(wanted)).options(*(options or ())))} if wanted else {}
-        for delivery in deliveries:
-            set_committed_value(delivery, name, found.get(getattr(delivery, key)))
-    return deliveries
+@cache
+def _messages_query():
+    """Messages with their versions and setting (built on first use: its loader options need every
+    model of the app mapped)."""
+    return (select(Message).where(Message.id.in_(bindparam("ids", expanding=True)))
+            .options(selectinload(Message.versions), joinedload(Message.setting)))
+
+
+def _load(ids: list[int]) -> list[Outgoing]:
+    """Those of the rows that are due, with their contacts (one query) and their messages, with versions
+    and setting (two)."""
+    rows = db.session.connection().execute(_ROWS, {"ids": ids, "now": utcnow()}).all()  # read by position:
+    # a row's attribute is looked up on its class first, and that failed lookup costs ten times the read
+    message_ids = list({message_id for _id, message_id, *_rest in rows})
+    messages = {m.id: m for m in db.session.scalars(_messages_query(), {"ids": message_ids}).unique()}
+    return [Outgoing(id_, message_id, setting_id, channel, language, address, contact_id, user_id, active,
+                     None if contact_id is None else Recipient(contact_id, contact_setting_id, link_version, restricted),
+                     messages[message_id])
+            for (id_, message_id, setting_id, channel, language, address, contact_id, user_id, active,
+                 contact_setting_id, link_version, restricted) in rows]
 
 
 def send_deliveries(ids: list[int]) -> None:
     """Claim a batch of rows and send them over one connection per channel, SEND_CHUNK at a time.
 
-    Failures are committed as soon as they are known, successes once per chunk; rows claimed but not
-    reached (or sent but not yet recorded) when a worker dies stay `sending` for the sweep."""
+    The rows due are read, taken from the shared caps (the others go back on the queue, unclaimed),
+    and claimed in one commit with their personal links (one INSERT), before the first send. Failures
+    are committed as soon as they are known, successes once per chunk; rows claimed but not reached
+    (or sent but not yet recorded) when a worker dies stay `sending` for the sweep."""
     from app.messaging.render import issue_links
     from app.messaging.services import finish_if_done
 
-    claimed = claim(ids)
-    if not claimed:
-        return
     db.session().expire_on_commit = False  # this job's session: keep message, setting, versions loaded
-    deliveries = _load(claimed)
-    channels: dict = {}
-    cache: dict = {}  # each language's body, rendered once per batch
+    deliveries = _load(ids)
+    if not deliveries:
+        return
     budget: dict = {}  # sends already taken from the shared caps
     left = Counter(d.channel for d in deliveries)  # rows not yet taken from the caps, per channel
-    sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
-    message_ids = set()
+    allowed = list(takewhile(lambda d: _under_cap(d.channel, budget, left), deliveries))
+    if len(allowed) < len(deliveries):
+        rest = deliveries[len(allowed):]
+        enqueue([d.id for d in rest], urgent=rest[0].message.urgency == URGENT, delay=1)
+    cache: dict = {}  # each language's body, rendered once per batch
     try:
-        for start in range(0, len(deliveries), SEND_CHUNK):
-            chunk = deliveries[start:start + SEND_CHUNK]
-            allowed = list(takewhile(lambda d: _under_cap(d.channel, budget, left), chunk))
-            try:
-                links = issue_links(allowed, cache)
-                db.session.commit()  # links exist before anyone can receive them
-            except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
-                db.session.rollback()  # each row then meets the error in send_one and fails on its own
-                links = {}
-            for delivery in allowed:
-                message_ids.add(delivery.message_id)
+        links = issue_links(allowed, cache)  # committed with the claim: links exist before anyone gets one
+    except Exception:  # noqa: BLE001 — e.g. a link purpose nobody registered, a broken template:
+        db.session.rollback()  # each row then meets the error in send_one and fails on its own
+        links = {}
+    claimed = set(claim([d.id for d in allowed]))  # another worker may have taken some since (their
+    # links, never sent, expire unused)
+    allowed = [d for d in allowed if d.id in claimed]
+    channels: dict = {}
+    sent: list = []  # (id, provider id) sent in this chunk, not yet recorded
+    try:
+        for start in range(0, len(allowed), SEND_CHUNK):
+            for delivery in allowed[start:start + SEND_CHUNK]:
                 send_one(delivery, channels, cache, links.get(delivery.id), sent)
             _record_sent(sent)
-            if len(allowed) < len(chunk):
-                rest = [d.id for d in deliveries[start + len(allowed):]]
-                _release(rest)
-                enqueue(rest, urgent=chunk[len(allowed)].message.urgency == URGENT, delay=1)
-                break
     finally:
         if sent:  # an unexpected error mid-chunk: still record what did go out
             db.session.rollback()
             _record_sent(sent)
         for channel in channels.values():
             channel.close()
-    for message_id in message_ids:
+    for message_id in {d.message_id for d in allowed}:
         finish_if_done(message_id)
     db.session.commit()
 

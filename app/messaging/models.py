@@ -98,6 +98,8 @@ class Delivery(TenantMixin, db.Model):
         UniqueConstraint("message_id", "contact_id", "channel", name="uq_delivery_message_contact_channel"),
         UniqueConstraint("message_id", "user_id", "channel", name="uq_delivery_message_user_channel"),
         Index("ix_delivery_status_queued_at", "status", "queued_at"),
+        # A message's rows by status: its counts, and whether any is still pending (asked after every batch).
+        Index("ix_delivery_message_status", "message_id", "status"),
         # A contact's deliveries by time sent: reach and engagement figures (app.evidence). queued_at,
         # status and reason make it hold all the reach report's failure test reads (app.evidence.reach):
         # the never-sent rows are a range (sent_at IS NULL, queued_at >= …) read from the index alone.
@@ -109,7 +111,7 @@ class Delivery(TenantMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"))
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
     # Set instead of contact_id when the recipient is a member of staff ({"staff": [user ids]}).
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

@@ -2,20 +2,27 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import css_inline
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, Signer, URLSafeSerializer
+from itsdangerous import BadSignature, Serializer, Signer, URLSafeSerializer
 from itsdangerous.encoding import base64_encode, want_bytes
 from markupsafe import Markup, escape
 
 from app.i18n import in_language, text_direction
+from app.messaging import mime
 from app.messaging.channels.base import Envelope
-from app.messaging.models import Delivery
-from app.parents.links import FAMILY, issue_link, link_url
+from app.messaging.models import BULK_CATEGORIES, Delivery
+from app.parents.links import FAMILY, issue_link, link_url, link_urls
 from app.parents.links import issue_links as issue_links_for
+
+if TYPE_CHECKING:
+    from app.messaging.dispatch import Outgoing
 
 CATEGORY_NAMES = {
     "newsletter": _l("newsletters"),
@@ -55,10 +62,13 @@ def _serializer() -> tuple[URLSafeSerializer, Signer]:
 def unsubscribe_token(contact_id: int, category: str) -> str:
     """A signed token naming one contact and one category (no expiry: old emails keep working).
 
-    The same token as `URLSafeSerializer.dumps`, which builds a new signer (and derives its key)
-    for every token: a cost paid per email of a bulk send."""
+    The same token as `URLSafeSerializer.dumps`, which builds a new signer (and derives its key) for
+    every token, and tries compressing every payload with zlib, keeping the result when shorter: costs
+    paid per email of a bulk send. Here the payload is never compressed (for contact ids of up to 10
+    digits compressing it is never shorter, and setting up zlib cost more than the rest of the token);
+    `loads` reads either form."""
     serializer, signer = _serializer()
-    return signer.sign(serializer.dump_payload([contact_id, category])).decode()
+    return signer.sign(base64_encode(Serializer.dump_payload(serializer, [contact_id, category]))).decode()
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
@@ -90,77 +100,103 @@ UNSUBSCRIBE_MARK = "https://homelink.invalid/unsubscribe-link"
 PERSONAL_LINK = "https://homelink.invalid/personal-link"
 # Features put this where the names of the recipient's children the message is about go (per-child audiences).
 CHILDREN_MARK = "[[children]]"
+MARKS = (FAMILY_MARK, UNSUBSCRIBE_MARK, PERSONAL_LINK, CHILDREN_MARK)
 
 
-def _children_names(delivery: Delivery) -> str:
+def _children_names(delivery: Delivery | Outgoing) -> str:
     """First names of the recipient's children in the message's audience ("Amira, Jan")."""
     from app.messaging.outbox import audience_children
 
     return ", ".join(c.first_name for c in audience_children(delivery.message, delivery.contact_id))
 
 
-def _personal_links(delivery: Delivery, text: str) -> dict[str, str]:
-    """Each link mark found in `text`, and this recipient's own URL for it (issued only when used)."""
+def _personal_links(delivery: Delivery | Outgoing, marks: set[str]) -> dict[str, str]:
+    """Each link mark of `marks`, and this recipient's own URL for it (issued only when used)."""
     message = delivery.message
-    marks = {}
+    urls: dict[str, str] = {}
     if delivery.contact is None:  # staff: no parent links
-        return marks
-    if FAMILY_MARK in text:
-        marks[FAMILY_MARK] = link_url(issue_link(delivery.contact))
-    if PERSONAL_LINK in text and message.link_purpose:
-        marks[PERSONAL_LINK] = link_url(issue_link(delivery.contact, message.link_purpose, message.link_scope_id))
-    return marks
+        return urls
+    if FAMILY_MARK in marks:
+        urls[FAMILY_MARK] = link_url(issue_link(delivery.contact))
+    if PERSONAL_LINK in marks and message.link_purpose:
+        urls[PERSONAL_LINK] = link_url(issue_link(delivery.contact, message.link_purpose, message.link_scope_id))
+    return urls
 
 
-def _staff_email_body(message, language: str) -> tuple[str, str, str]:
+def _staff_email_body(language: str, subject: str, body_text: str, body_html: str | None) -> tuple[str, str, str]:
     """(subject, text, HTML) of a message to staff: the text as written, no parent footer."""
-    version = message.version(language) or message.version(message.default_language)
-    body = Markup(version.body_html) if version.body_html else _paragraphs(version.body_text)
+    body = Markup(body_html) if body_html else _paragraphs(body_text)
     html = Markup('<!doctype html><html lang="%s"><head><meta charset="utf-8"><title>%s</title></head>'
-                  '<body>%s</body></html>') % (language, version.subject, body)
-    return version.subject, version.body_text.rstrip() + "\n", str(html)
+                  '<body>%s</body></html>') % (language, subject, body)
+    return subject, body_text.rstrip() + "\n", str(html)
 
 
-def _email_body(message, language: str) -> tuple[str, str, str]:
+def _email_body(language: str, subject: str, body_text: str, body_html: str | None, setting_name: str,
+                category: str) -> tuple[str, str, str]:
     """(subject, text, inlined HTML) of a message in one language, with marks where personal links go."""
-    version = message.version(language) or message.version(message.default_language)
-    setting = message.setting
-    if (message.audience or {}).get("staff"):
-        return _staff_email_body(message, language)
-    unsubscribe = UNSUBSCRIBE_MARK if message.is_bulk else None
+    unsubscribe = UNSUBSCRIBE_MARK if category in BULK_CATEGORIES else None
     with in_language(language):
         footer = [_("Update your details, your language or how we contact you: %(url)s", url=FAMILY_MARK),
                   _("Tell us what you think: %(url)s", url=FAMILY_MARK + "#feedback")]
         if unsubscribe:
             footer.append(_("To stop receiving %(what)s from %(setting)s: %(url)s",
-                            what=CATEGORY_NAMES[message.category], setting=setting.name, url=unsubscribe))
-        body_text = version.body_text.rstrip() + "\n\n-- \n" + "\n".join(footer) + "\n"
-        body = Markup(version.body_html) if version.body_html else _paragraphs(version.body_text)
-        html = render_template("messaging/email.html", subject=version.subject, body=body,
-                               setting=setting, family_url=FAMILY_MARK, unsubscribe_url=unsubscribe,
-                               category=CATEGORY_NAMES.get(message.category), lang=language,
+                            what=CATEGORY_NAMES[category], setting=setting_name, url=unsubscribe))
+        text = body_text.rstrip() + "\n\n-- \n" + "\n".join(footer) + "\n"
+        body = Markup(body_html) if body_html else _paragraphs(body_text)
+        html = render_template("messaging/email.html", subject=subject, body=body,
+                               setting_name=setting_name, family_url=FAMILY_MARK, unsubscribe_url=unsubscribe,
+                               category=CATEGORY_NAMES.get(category), lang=language,
                                direction=text_direction(language))
-    return version.subject, body_text, css_inline.inline(html)
+    return subject, text, css_inline.inline(html)
 
 
-def _marked_text(delivery: Delivery, cache: dict) -> str:
-    """The text of a delivery (before its personal links are put in) where link marks may appear."""
+@dataclass(frozen=True)
+class Body:
+    """One language's email, rendered once per batch: text and HTML with marks where each recipient's own
+    parts go, as templates (filling one re-renders nothing, and its encoding re-encodes only those lines)."""
+
+    subject: str
+    text: mime.Template
+    html: mime.Template
+
+    @property
+    def marks(self) -> set[str]:
+        """The marks found in the text or the HTML."""
+        return {*self.text.marks, *self.html.marks}
+
+
+def _marks(delivery: Delivery | Outgoing, cache: dict) -> set[str]:
+    """The marks in a delivery's content (before its personal parts are put in)."""
     message = delivery.message
     if delivery.channel == "sms":
         version = message.version(delivery.language) or message.version(message.default_language)
-        return version.sms_text or version.body_text
-    subject, text, html = _cached_body(message, delivery.language, cache)
-    return text + html
+        return {mark for mark in MARKS if mark in (version.sms_text or version.body_text)}
+    return _cached_body(message, delivery.language, cache).marks
 
 
-def _cached_body(message, language: str, cache: dict) -> tuple[str, str, str]:
+def _cached_body(message, language: str, cache: dict) -> Body:
+    """The message's body in `language`, looked up once per `cache` (a batch)."""
     key = (message.id, language)
     if key not in cache:
-        cache[key] = _email_body(message, language)
+        version = message.version(language) or message.version(message.default_language)
+        cache[key] = _body(language, version.subject, version.body_text, version.body_html, message.setting.name,
+                           message.category, bool((message.audience or {}).get("staff")))
     return cache[key]
 
 
-def issue_links(deliveries: list[Delivery], cache: dict) -> dict[int, dict[str, str]]:
+@lru_cache(maxsize=16)
+def _body(language: str, subject: str, body_text: str, body_html: str | None, setting_name: str, category: str,
+          staff: bool) -> Body:
+    """A body made from exactly these: rendered (and its CSS inlined and its lines encoded) once in a
+    worker for all the batches of a message, and never stale (changed content is another key)."""
+    if staff:
+        subject, text, html = _staff_email_body(language, subject, body_text, body_html)
+    else:
+        subject, text, html = _email_body(language, subject, body_text, body_html, setting_name, category)
+    return Body(subject, mime.Template(text, MARKS), mime.Template(html, MARKS))
+
+
+def issue_links(deliveries: list[Outgoing], cache: dict) -> dict[int, dict[str, str]]:
     """Each delivery's personal links (mark → URL), issued with one INSERT per purpose (not committed).
 
     Restricted contacts get none (they are not sent to)."""
@@ -173,47 +209,47 @@ def issue_links(deliveries: list[Delivery], cache: dict) -> dict[int, dict[str, 
         if delivery.contact.restricted:
             continue
         found[delivery.id] = {}
-        text, message = _marked_text(delivery, cache), delivery.message
-        if FAMILY_MARK in text:
+        marks, message = _marks(delivery, cache), delivery.message
+        if FAMILY_MARK in marks:
             wanted.setdefault((FAMILY_MARK, FAMILY, None), []).append(delivery)
-        if PERSONAL_LINK in text and message.link_purpose:
+        if PERSONAL_LINK in marks and message.link_purpose:
             wanted.setdefault((PERSONAL_LINK, message.link_purpose, message.link_scope_id), []).append(delivery)
     for (mark, purpose, scope_id), group in wanted.items():
-        tokens = issue_links_for([d.contact for d in group], purpose, scope_id)
-        for delivery, token in zip(group, tokens):
-            found[delivery.id][mark] = link_url(token)
+        urls = link_urls(issue_links_for([d.contact for d in group], purpose, scope_id))
+        for delivery, url in zip(group, urls):
+            found[delivery.id][mark] = url
     return found
 
 
-def render(delivery: Delivery, cache: dict | None = None, links: dict[str, str] | None = None) -> Envelope:
+def render(delivery: Delivery | Outgoing, cache: dict | None = None, links: dict[str, str] | None = None
+           ) -> Envelope:
     """The envelope for one delivery: content in its language, personal links, unsubscribe headers.
 
     The language's body is rendered (and its CSS inlined) once per `cache`; each recipient's own
-    links (issued beforehand by `issue_links`, else here) are then put in place."""
+    parts (links issued beforehand by `issue_links`, else here) are then put in place."""
     message = delivery.message
     if delivery.channel == "sms":
         version = message.version(delivery.language) or message.version(message.default_language)
         text = version.sms_text or version.body_text
-        for mark, url in (_personal_links(delivery, text) if links is None else links).items():
+        marks = {mark for mark in MARKS if mark in text}
+        for mark, url in (_personal_links(delivery, marks) if links is None else links).items():
             text = text.replace(mark, url)
-        if CHILDREN_MARK in text:
+        if CHILDREN_MARK in marks:
             text = text.replace(CHILDREN_MARK, _children_names(delivery))
         return Envelope(to=delivery.address, language=delivery.language, setting_id=delivery.setting_id,
                         delivery_id=delivery.id, body_text=text)
-    cache = {} if cache is None else cache
-    subject, text, html = _cached_body(message, delivery.language, cache)
+    body = _cached_body(message, delivery.language, {} if cache is None else cache)
+    values = dict(_personal_links(delivery, body.marks) if links is None else links)
+    if CHILDREN_MARK in body.marks:
+        values[CHILDREN_MARK] = _children_names(delivery)
     headers: dict[str, str] = {}
-    for mark, url in (_personal_links(delivery, text + html) if links is None else links).items():
-        text, html = text.replace(mark, url), html.replace(mark, str(escape(url)))
-    if CHILDREN_MARK in text or CHILDREN_MARK in html:
-        names = _children_names(delivery)
-        text, html = text.replace(CHILDREN_MARK, names), html.replace(CHILDREN_MARK, str(escape(names)))
     if message.is_bulk:
-        unsubscribe = unsubscribe_url(delivery.contact_id, message.category)
+        values[UNSUBSCRIBE_MARK] = unsubscribe = unsubscribe_url(delivery.contact_id, message.category)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        text, html = text.replace(UNSUBSCRIBE_MARK, unsubscribe), html.replace(UNSUBSCRIBE_MARK, str(escape(unsubscribe)))
-    return Envelope(to=delivery.address, language=delivery.language, subject=subject, body_text=text,
-                    body_html=html, sender_name=message.setting.name, headers=headers,
+    return Envelope(to=delivery.address, language=delivery.language, subject=body.subject,
+                    body_text=body.text.fill(values),
+                    body_html=body.html.fill({mark: str(escape(value)) for mark, value in values.items()}),
+                    sender_name=message.setting.name, headers=headers,
                     setting_id=delivery.setting_id, delivery_id=delivery.id,
                     attachments=list(message.attachments or []))

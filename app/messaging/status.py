@@ -1,7 +1,7 @@
 """Delivery status moves only forward; every move is one conditional UPDATE (atomic, idempotent)."""
 from __future__ import annotations
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from app.clock import utcnow
 from app.extensions import db
@@ -49,18 +49,30 @@ def move(delivery_id: int, to: str, **values) -> bool:
     return moved
 
 
+_table, _contact = Delivery.__table__, Contact.__table__
+# Built once (a bulk send runs them for every chunk): building a statement and its cache key cost
+# more than running it. Only a claimed row may become sent (an IN list cannot be executemany'd).
+_MARK_SENT = (update(_table).where(_table.c.id == bindparam("b_id"), _table.c.status == FROM[SENT][0])
+              .values(status=SENT, provider_id=bindparam("b_provider"), sent_at=bindparam("b_now"), error=None,
+                      reason=None))
+# Their contacts were last reached now: the latest sent_at of their deliveries, without asking for it
+# per contact (rows not moved, no longer claimed, have another sent_at and are left out). updated_at
+# stays: this is not an edit of the contact's details.
+_REACHED = (update(_contact)
+            .where(_contact.c.id.in_(select(_table.c.contact_id).where(
+                       _table.c.id.in_(bindparam("b_ids", expanding=True)), _table.c.sent_at == bindparam("b_now"))),
+                   or_(_contact.c.last_reached_at.is_(None), _contact.c.last_reached_at < bindparam("b_now")))
+            .values(last_reached_at=bindparam("b_now"), updated_at=_contact.c.updated_at))
+
 
 def mark_sent(sent: list[tuple[int, str]]) -> None:
     """Move many claimed deliveries to sent with their provider ids, in one executemany UPDATE."""
     if not sent:
         return
-    (claimed,) = FROM[SENT]  # only a claimed row may become sent (an IN list cannot be executemany'd)
-    table = Delivery.__table__
-    db.session.connection().execute(
-        update(table).where(table.c.id == bindparam("b_id"), table.c.status == claimed)
-        .values(status=SENT, provider_id=bindparam("b_provider"), sent_at=utcnow(), error=None, reason=None),
-        [{"b_id": delivery_id, "b_provider": provider_id} for delivery_id, provider_id in sent])
-    refresh_reached([delivery_id for delivery_id, _provider in sent])
+    now, connection = utcnow(), db.session.connection()
+    connection.execute(_MARK_SENT, [{"b_id": delivery_id, "b_provider": provider_id, "b_now": now}
+                                    for delivery_id, provider_id in sent])
+    connection.execute(_REACHED, {"b_ids": [delivery_id for delivery_id, _ in sent], "b_now": now})
 
 
 def refresh_reached(delivery_ids: list[int]) -> None:

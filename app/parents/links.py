@@ -32,6 +32,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from flask import Flask, current_app, g, session, url_for
 from flask_login import logout_user
@@ -82,11 +83,16 @@ def landing_url(purpose: str) -> str:
 
 # --- tokens -----------------------------------------------------------------------------------
 
+@lru_cache(maxsize=8)
+def _keyed(secret: bytes) -> hmac.HMAC:
+    """The HMAC keyed from a secret, kept: a bulk send signs a token per recipient."""
+    return hmac.new(hashlib.sha256(b"homelink personal link\0" + secret).digest(), digestmod=hashlib.sha256)
+
+
 def _signature(key: str | bytes, body: str) -> str:
-    secret = key.encode() if isinstance(key, str) else key
-    derived = hashlib.sha256(b"homelink personal link\0" + secret).digest()
-    mac = hmac.new(derived, body.encode(), hashlib.sha256).digest()[:SIGNATURE_BYTES]
-    return base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+    mac = _keyed(key.encode() if isinstance(key, str) else key).copy()
+    mac.update(body.encode())
+    return base64.urlsafe_b64encode(mac.digest()[:SIGNATURE_BYTES]).rstrip(b"=").decode()
 
 
 def _signing_keys() -> list:
@@ -150,8 +156,14 @@ def issue_links(contacts: list[Contact], purpose: str = FAMILY, scope_id: int | 
 
 def link_url(token: str) -> str:
     """The absolute URL of a personal link, on the configured public base URL (works in jobs too)."""
+    return link_urls([token])[0]
+
+
+def link_urls(tokens: list[str]) -> list[str]:
+    """`link_url` of each token (the URL map bound once)."""
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + current_app.url_map.bind("localhost").build("parents.open_link", {"token": token})
+    adapter = current_app.url_map.bind("localhost")
+    return [base + adapter.build("parents.open_link", {"token": token}) for token in tokens]
 
 
 def find_link(token: str) -> LinkToken | None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 03:54:34.282913
+Create Date: 2026-11-23 04:53:10.106999
 
 """
 from alembic import op
@@ -654,7 +654,7 @@ def upgrade():
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.create_index('ix_delivery_contact_sent_at', ['contact_id', 'sent_at', 'queued_at', 'status', 'reason'], unique=False)
         batch_op.create_index('ix_delivery_fallback_queued_at', ['setting_id', 'queued_at', 'contact_id', 'message_id', 'status'], unique=False, sqlite_where=sa.text('fallback IS 1'), postgresql_where=sa.text('fallback IS true'))
-        batch_op.create_index(batch_op.f('ix_delivery_message_id'), ['message_id'], unique=False)
+        batch_op.create_index('ix_delivery_message_status', ['message_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_provider_id'), ['provider_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_delivery_setting_id'), ['setting_id'], unique=False)
         batch_op.create_index('ix_delivery_status_queued_at', ['status', 'queued_at'], unique=False)
@@ -1498,7 +1498,7 @@ def downgrade():
         batch_op.drop_index('ix_delivery_status_queued_at')
         batch_op.drop_index(batch_op.f('ix_delivery_setting_id'))
         batch_op.drop_index(batch_op.f('ix_delivery_provider_id'))
-        batch_op.drop_index(batch_op.f('ix_delivery_message_id'))
+        batch_op.drop_index('ix_delivery_message_status')
         batch_op.drop_index('ix_delivery_fallback_queued_at', sqlite_where=sa.text('fallback IS 1'), postgresql_where=sa.text('fallback IS true'))
         batch_op.drop_index('ix_delivery_contact_sent_at')
 

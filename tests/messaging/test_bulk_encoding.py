@@ -55,3 +55,28 @@ def test_unsubscribe_token_is_itsdangerous_token(app):
         assert token == reference.dumps([contact_id, "newsletter"])
         assert read_unsubscribe_token(token) == (contact_id, "newsletter")
     assert read_unsubscribe_token(token[:-2] + "xx") is None
+
+
+FAMILY, CHILDREN = "https://homelink.invalid/family-link", "[[children]]"
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_filled_template_gives_the_bytes_of_its_text(text, monkeypatch):
+    monkeypatch.setattr(mime, "formatdate", lambda usegmt: "Mon, 23 Nov 2026 10:00:00 GMT")
+    monkeypatch.setattr(mime.secrets, "token_hex", lambda n: "b" * 2 * n)
+    marked = f"{text}\nYour page: {FAMILY}#feedback\n{CHILDREN} and {CHILDREN}\n.{FAMILY}\n"
+    values = {FAMILY: "http://localhost/l/" + "x" * 80 + ".sig", CHILDREN: "Amira, Zażółć"}
+    text_template, html_template = mime.Template(marked, (FAMILY, CHILDREN)), mime.Template(f"<p>{marked}</p>", (FAMILY,))
+    filled, filled_html = text_template.fill(values), html_template.fill(values)
+    plain = marked.replace(FAMILY, values[FAMILY]).replace(CHILDREN, values[CHILDREN])
+    assert (filled, filled_html) == (plain, f"<p>{marked.replace(FAMILY, values[FAMILY])}</p>")
+    kw = dict(sender=("Acorn", "news@example.org"), to="p@example.org", subject="Hi", message_id="<1@example.org>",
+              headers={"Content-Language": "pl"})
+    for encoder in (None, mime.Encoder(smtp_data=True)):
+        assert (mime.build(**kw, text=filled, html=filled_html, encoder=encoder)
+                == mime.build(**kw, text=str(filled), html=str(filled_html), encoder=encoder))
+
+
+def test_a_value_breaking_a_line_fills_a_plain_text():
+    filled = mime.Template(f"Hello {CHILDREN}!\nBye", (CHILDREN,)).fill({CHILDREN: "Amira\nJan"})
+    assert filled == "Hello Amira\nJan!\nBye" and not isinstance(filled, mime.Filled)
