@@ -13,6 +13,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=config.INSTANCE_PATH)
     app.config.from_object(config)
     app.config.update(overrides)
+    from app.sessions import KeptSerializerSessions
+
+    app.session_interface = KeptSerializerSessions()
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set (see README: Settings)")
     from app.privacy import crypto, redaction
