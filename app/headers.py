@@ -41,28 +41,39 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
-def content_security_policy() -> str:
-    """The policy of this response: POLICY, plus the nonce if the page used one."""
-    policy = dict(POLICY)
-    if "csp_nonce" in g:
-        policy["script-src"] += f" 'nonce-{g.csp_nonce}'"
+def _joined(policy: dict) -> str:
     return "; ".join(f"{name} {value}" for name, value in policy.items())
 
 
+_PLAIN_POLICY = _joined(POLICY)
+
+
+def content_security_policy() -> str:
+    """The policy of this response: POLICY, plus the nonce if the page used one."""
+    if "csp_nonce" not in g:
+        return _PLAIN_POLICY
+    return _joined({**POLICY, "script-src": f"{POLICY['script-src']} 'nonce-{g.csp_nonce}'"})
+
+
+_EVERY_RESPONSE = (("X-Content-Type-Options", "nosniff"),
+                   # No page sends its address onwards: parent pages must not leak, and base.html says so too.
+                   ("Referrer-Policy", "no-referrer"),
+                   ("X-Frame-Options", "DENY"),
+                   ("Permissions-Policy", PERMISSIONS),
+                   ("Cross-Origin-Opener-Policy", "same-origin"))
+
+
 def add_headers(response: Response) -> Response:
-    """after_request: the headers every response carries (a view's own values win where it set them)."""
+    """after_request: the headers every response carries (a view's own values win where it set them).
+    The names already set are read once: each lookup of a missing header raises inside werkzeug."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # No page sends its address onwards: parent pages must not leak, and base.html says so too.
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", PERMISSIONS)
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {name.lower() for name in headers.keys()}
+    wanted = [("Content-Security-Policy", content_security_policy()), *_EVERY_RESPONSE]
     if current_app.config.get("HSTS"):
-        headers.setdefault("Strict-Transport-Security", HSTS)
+        wanted.append(("Strict-Transport-Security", HSTS))
     if request.endpoint and request.endpoint != "static":
-        headers.setdefault("Cache-Control", "no-store")
+        wanted.append(("Cache-Control", "no-store"))
+    headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 
