@@ -68,7 +68,7 @@ def test_meeting_minutes_go_to_members_only_unless_shared_with_all(make, worksho
     assert [m.title for m in services.meetings_for(other)] == ["Autumn forum"]
 
 
-def test_parent_offers_help_staff_confirm_and_a_full_slot_refuses_more(client, make, login_as):
+def test_parent_offers_help_staff_confirm_and_a_full_slot_refuses_more(client, make, login_as, frozen_clock):
     setting = make.setting()
     first = make.contact(setting, children=[make.child(setting)], channels="email")
     second = make.contact(setting, children=[make.child(setting)], channels="email")
@@ -91,7 +91,7 @@ def test_parent_offers_help_staff_confirm_and_a_full_slot_refuses_more(client, m
     assert db.session.get(VolunteerSignup, signups[0].id).status == "confirmed"
 
 
-def test_a_slot_of_another_setting_cannot_be_signed_up_for(client, make):
+def test_a_slot_of_another_setting_cannot_be_signed_up_for(client, make, frozen_clock):
     setting, other = make.setting(), make.setting(name="Other")
     parent = make.contact(setting, children=[make.child(setting)])
     foreign = _opportunity(other)
