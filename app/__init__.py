@@ -1,7 +1,7 @@
 """Homelink: reach every family in their own language."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_login import current_user
 
 from app.config import Config, config_from_env
@@ -116,14 +116,14 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from app.parents.links import current_parent
+
     @app.before_request
     def load_setting():
         g.pop("parent_session", None)
         if current_user.is_authenticated:
             g.setting = current_user.setting
-        else:
-            from app.parents.links import current_parent
-
+        elif not getattr(app.view_functions.get(request.endpoint), "checks_own_link", False):
             current_parent()
 
     from app import headers

@@ -44,9 +44,9 @@ def select_language() -> str:
         chosen = session.get("lang")
         if chosen in LANGUAGES:
             return chosen
-    contact = g.get("parent_contact")
-    if contact is not None and contact.language in LANGUAGES:
-        return contact.language
+    parent_language = g.get("parent_language")
+    if parent_language in LANGUAGES:
+        return parent_language
     if has_request_context():
         best = request.accept_languages.best_match(list(LANGUAGES))
         if best:

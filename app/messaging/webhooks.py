@@ -85,7 +85,7 @@ def unsubscribe(token: str):
     contact = db.session.get(Contact, found[0]) if found else None
     if contact is None:
         return render_template("messaging/unsubscribe.html", state="invalid"), 404
-    g.parent_contact, g.setting = contact, contact.setting
+    g.parent_language, g.setting = contact.language, contact.setting
     category = found[1]
     what = CATEGORY_NAMES[category]
     if request.method == "GET":

@@ -174,15 +174,25 @@ def find_link(token: str) -> LinkToken | None:
     return db.session.scalar(select(LinkToken).where(LinkToken.token_hash == _hash(body)))
 
 
+def refusal(link, contact) -> str | None:
+    """Why `link`, of `contact`, cannot be used now (unknown, revoked or expired), or None when it can.
+    Either may be the ORM object or a row with the same column names."""
+    if link.purpose not in purposes():
+        return "unknown"
+    if link.revoked_at is not None or link.contact_link_version != contact.link_version or contact.restricted:
+        return "revoked"
+    if link.expires_at <= utcnow():
+        return "expired"
+    return None
+
+
 def check(link: LinkToken | None) -> LinkToken:
     """Raise LinkError unless the link is current."""
-    if link is None or link.purpose not in purposes():
+    if link is None:
         raise LinkError("unknown")
-    contact = link.contact
-    if link.revoked_at is not None or link.contact_link_version != contact.link_version or contact.restricted:
-        raise LinkError("revoked", contact)
-    if link.expires_at <= utcnow():
-        raise LinkError("expired", contact)
+    reason = refusal(link, link.contact)
+    if reason is not None:
+        raise LinkError(reason, None if reason == "unknown" else link.contact)
     return link
 
 
@@ -199,7 +209,7 @@ def open_link(token: str) -> LinkToken:
     logout_user()
     session[SESSION_KEY] = {"link": link.id, "ends": ends.isoformat()}
     g.parent_session = ParentSession(link)
-    g.parent_contact = link.contact
+    g.parent_language = link.contact.language
     g.setting = link.contact.setting
     return link
 
@@ -230,27 +240,44 @@ class ParentSession:
         return self.link.scope_id
 
 
+def session_link_id() -> int | None:
+    """The link of this browser's parent session while the session lasts (the link itself unchecked)."""
+    data = session.get(SESSION_KEY)
+    try:
+        return int(data["link"]) if data and datetime.fromisoformat(data["ends"]) > utcnow() else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def current_parent() -> ParentSession | None:
     """The parent session of this request, if any and still valid (checked on every request)."""
     if "parent_session" in g:
         return g.parent_session
     g.parent_session = None
-    data = session.get(SESSION_KEY)
-    if data:
-        try:
-            ends = datetime.fromisoformat(data["ends"])
-            # every parent request needs the link, its contact and the setting: one query, not three
-            with_contact = [joinedload(LinkToken.contact).joinedload(Contact.setting)]
-            link = check(db.session.get(LinkToken, int(data["link"]), options=with_contact)) if ends > utcnow() else None
-        except (LinkError, KeyError, TypeError, ValueError):
-            link = None
-        if link is None:
-            session.pop(SESSION_KEY, None)
-        else:
-            g.parent_session = ParentSession(link)
-            g.parent_contact = link.contact
-            g.setting = link.contact.setting
+    if SESSION_KEY not in session:
+        return None
+    link_id = session_link_id()
+    try:
+        # every parent request needs the link, its contact and the setting: one query, not three
+        with_contact = [joinedload(LinkToken.contact).joinedload(Contact.setting)]
+        link = check(db.session.get(LinkToken, link_id, options=with_contact)) if link_id else None
+    except LinkError:
+        link = None
+    if link is None:
+        session.pop(SESSION_KEY, None)
+    else:
+        g.parent_session = ParentSession(link)
+        g.parent_language = link.contact.language
+        g.setting = link.contact.setting
     return g.parent_session
+
+
+def checks_own_link(view):
+    """Mark a view that checks the parent's link in a query of its own, for the pages every family
+    opens after a send: the app's before-request hook then leaves the parent session unloaded, and
+    the view calls `current_parent()` only where it needs the whole of it."""
+    view.checks_own_link = True
+    return view
 
 
 def revoke(link: LinkToken) -> None:

@@ -66,7 +66,7 @@ def open_link(token: str):
     except links.LinkError as exc:
         if exc.contact is None:
             return link_problem("unknown", 404)
-        g.parent_contact = exc.contact  # the page in the contact's own language
+        g.parent_language = exc.contact.language  # the page in the contact's own language
         g.setting = exc.contact.setting
         refresh()
         return link_problem(exc.reason, 410)
@@ -86,6 +86,7 @@ def family():
     elif form.validate_on_submit() and apply_details(contact, form, example):
         db.session.commit()
         session.pop("lang", None)  # show the page in the language just saved
+        g.parent_language = contact.language
         refresh()
         flash(_("Thank you. Your details are saved."), "success")
         return redirect(url_for("parents.family"))
