@@ -145,7 +145,7 @@ def _questionnaire(setting, pico) -> None:
             values[questions[5].id] = ["Polish"]
         if better:
             values[questions[6].id] = [better]
-        answerer = answering.Answerer(survey, secrets.token_urlsafe(16), invitation, invitation.contact)
+        answerer = answering.Answerer(survey, secrets.token_urlsafe(16), invitation, invitation.contact_id)
         response, _values = answering.save_screen(answerer, None, questions, values, {}, invitation.language)
         answering.submit(answerer, response)
     db.session.commit()

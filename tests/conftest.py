@@ -111,7 +111,10 @@ def app(_app):
     """The app, with an app context for the test's own database work; tables emptied after."""
     from app import clock, tasks
     from app.extensions import limiter
+    from app.surveys import page, structure
 
+    structure.forget()
+    page.forget()
     saved = tasks.flask_app
     tasks.init_app(_app)  # queue jobs run in this app, whatever app was built since
     with _app.app_context():

@@ -13,13 +13,14 @@ from app.extensions import db, limiter
 from app.i18n import language_code
 from app.parents import links
 from app.parents.routes import private
-from app.surveys import answering
+from app.settings.models import Setting
+from app.surveys import answering, page
 from app.surveys.answering import Answerer, Tampered
 from app.surveys.models import DRAFT, NAMED, SCHEDULED, Survey, SurveyInvitation
 from app.surveys.routes import bp
-from app.surveys.services import is_open, record_invitations
-from app.surveys.structure import structure_of
-from app.surveys.texts import LIKERT, RATING, YESNO, Texts
+from app.surveys.services import is_open
+from app.surveys.structure import structure_of, texts_of
+from app.surveys.texts import LIKERT, RATING, YESNO
 
 PUBLIC_RATE = "20 per hour"
 
@@ -36,40 +37,20 @@ def keep_link_key(response):
 
 
 def _page(template: str, status: int = 200, **context):
+    """A page rendered whole: what the layout shows of the parent session is loaded first."""
+    links.current_parent()
     return private(make_response(render_template(template, **context), status))
 
 
 def _answerer(survey_id: int) -> Answerer | None:
-    """The answerer of this browser for a survey: a personal-link session, or the public link."""
-    survey = db.session.get(Survey, survey_id)
-    if survey is None:
-        return None
-    public = session.get(answering.PUBLIC, {})
-    if str(survey_id) in public and survey.public_key:
-        g.setting = survey.setting
-        return Answerer(survey, public[str(survey_id)], source="public")
-    parent = links.current_parent()
-    if parent is None or parent.contact.setting_id != survey.setting_id:
-        return None
-    if parent.purpose == "survey" and parent.scope_id != survey.id:
-        return None
-    if parent.purpose not in ("survey", links.FAMILY):
-        return None
-    key = session.get(answering.KEYS, {}).get(str(parent.link.id))
-    if not key:
-        return None
-    invitation = _invitation(survey, parent.contact.id)
-    if invitation is None and survey.message_id:
-        record_invitations(survey, survey.message_id)  # the worker sent it before the rows were noted
-        invitation = _invitation(survey, parent.contact.id)
-    if invitation is None:
-        return None
-    return Answerer(survey, key, invitation=invitation, contact=parent.contact)
-
-
-def _invitation(survey: Survey, contact_id: int) -> SurveyInvitation | None:
-    return db.session.scalar(select(SurveyInvitation).where(
-        SurveyInvitation.survey_id == survey.id, SurveyInvitation.contact_id == contact_id))
+    """The answerer of this browser for a survey; the page's language and setting come from them."""
+    answerer = answering.find_answerer(survey_id)
+    if answerer is not None and answerer.source == "public":
+        links.current_parent()
+        g.setting = db.session.get(Setting, answerer.survey.setting_id)
+    elif answerer is not None:
+        g.parent_language = answerer.language
+    return answerer
 
 
 SURVEY_REASONS = ("closed", "not_open", "answered", "tampered")
@@ -120,6 +101,7 @@ def public(public_key: str):
 
 
 @bp.route("/survey/<int:survey_id>/<int:number>", methods=["GET", "POST"])
+@links.checks_own_link
 def step(survey_id: int, number: int):
     """One section of the survey: answers saved on every 'Continue', so the parent can stop any time."""
     answerer = _answerer(survey_id)
@@ -132,11 +114,13 @@ def step(survey_id: int, number: int):
     screens = structure.screens
     if not 1 <= number <= len(screens):
         abort(404)
-    response = answering.response_of(answerer)
-    if response is None and answerer.invitation is not None and answerer.invitation.responded:
+    draft = answerer.draft
+    if draft is None and answerer.invitation is not None and answerer.invitation.responded:
         return _problem("answered", 409)
-    values = answering.current_values(response)
+    values = draft.values if draft else {}
     section = screens[number - 1]
+    language = language_code(get_locale())
+    texts = texts_of(structure, language)
     errors: dict[int, str] = {}
     status = 200
     if request.method == "POST":
@@ -149,34 +133,47 @@ def step(survey_id: int, number: int):
             values = {**values, **posted}
             status = 422
         else:
-            language = language_code(get_locale())
-            answering.lock_survey(survey.id)
-            response, values = answering.save_screen(answerer, response, section.questions, posted, values,
-                                                     language)
-            if request.form.get("action") == "back" and number > 1:
-                db.session.commit()
-                return redirect(url_for("surveys.step", survey_id=survey_id, number=number - 1))
-            if request.form.get("action") == "later":
-                db.session.commit()
-                return _page("surveys/saved.html", survey=survey, texts=Texts(structure, language))
-            if number < len(screens):
-                db.session.commit()
-                return redirect(url_for("surveys.step", survey_id=survey_id, number=number + 1))
-            missing = answering.missing_required([q for s in screens for q in s.questions], values)
-            if missing:
-                db.session.commit()
-                first = next(i for i, s in enumerate(screens, 1) if missing[0] in s.questions)
-                return redirect(url_for("surveys.step", survey_id=survey_id, number=first))
-            if not answering.submit(answerer, response):
+            return _save(answerer, structure, number, posted, values, language)
+    context = dict(survey=survey, section=section, number=number, total=len(screens), errors=errors,
+                   texts=texts, likert=LIKERT, yesno=YESNO, rating=RATING, named=survey.mode == NAMED,
+                   submitted=bool(draft and draft.submitted),
+                   visible=lambda question: answering.visible(question, values))
+    if errors or answerer.source == "public" or request.query_string or "_flashes" in session:
+        return _page("surveys/step.html", status, **context, **page.helpers(values))
+    key = (structure.id, structure.revision, language, number, context["submitted"], answerer.footer,
+           tuple(answering.visible(q, values) for q in section.questions))
+    pieces = page.kept(key)
+    if pieces is None:
+        links.current_parent()
+        pieces = page.keep(key, "surveys/step.html", **context)
+    return private(make_response(page.fill(pieces, values)))
+
+
+def _save(answerer: Answerer, structure, number: int, posted: dict, values: dict, language: str):
+    """Store a screen's answers (and send them, after the last screen), then go where the parent
+    asked: back, finish later, on to the next screen, or to a required question still unanswered."""
+    survey, screens = answerer.survey, structure.screens
+    action = request.form.get("action")
+    back = action == "back" and number > 1
+    with answering.writing(survey.id):
+        draft, values = answering.save_screen(answerer, answerer.draft, screens[number - 1].questions, posted,
+                                              values, language)
+        missing = answering.missing_required(structure.questions, values)
+        if not back and action != "later" and number == len(screens) and not missing:
+            if not answering.submit(answerer, draft):
                 db.session.rollback()
                 return _problem("answered", 409)
-            db.session.commit()
-            return redirect(url_for("surveys.thanks", survey_id=survey_id))
-    texts = Texts(structure, language_code(get_locale()))
-    return _page("surveys/step.html", status, survey=survey, section=section, number=number,
-                 total=len(screens), values=values, errors=errors, texts=texts, likert=LIKERT, yesno=YESNO,
-                 rating=RATING, visible=answering.visible, submitted=bool(response and response.submitted),
-                 named=survey.mode == NAMED)
+        db.session.commit()
+    if back:
+        return redirect(url_for("surveys.step", survey_id=survey.id, number=number - 1))
+    if action == "later":
+        return _page("surveys/saved.html", survey=survey, texts=texts_of(structure, language))
+    if number < len(screens):
+        return redirect(url_for("surveys.step", survey_id=survey.id, number=number + 1))
+    if missing:
+        first = next(i for i, s in enumerate(screens, 1) if missing[0] in s.questions)
+        return redirect(url_for("surveys.step", survey_id=survey.id, number=first))
+    return redirect(url_for("surveys.thanks", survey_id=survey.id))
 
 
 @bp.get("/survey/<int:survey_id>/thanks")
@@ -186,7 +183,7 @@ def thanks(survey_id: int):
     if answerer is None:
         return _problem("session", 403)
     survey = answerer.survey
-    texts = Texts(structure_of(survey), language_code(get_locale()))
+    texts = texts_of(structure_of(survey), language_code(get_locale()))
     return _page("surveys/thanks.html", survey=survey, texts=texts, can_edit=is_open(survey),
                  closes_at=survey.closes_at)
 
@@ -197,7 +194,7 @@ def family_section(contact) -> dict | None:
         SurveyInvitation, SurveyInvitation.survey_id == Survey.id).where(
         SurveyInvitation.contact_id == contact.id)).all()
     language = language_code(get_locale())
-    items = [(s, responded, Texts(structure_of(s), language)("title")) for s, responded in rows if is_open(s)]
+    items = [(s, responded, texts_of(structure_of(s), language)("title")) for s, responded in rows if is_open(s)]
     return {"survey_items": items} if items else None
 
 

@@ -3,8 +3,8 @@
 Every parent request needs the whole structure of its survey, which rarely changes. Loading it through
 the ORM was most of a survey page's cost, so each process keeps it, checked against `Survey.revision`:
 any flush that adds, changes or deletes a survey, section, question or option adds one to the revision
-of the survey it belongs to, so the next request loads it again. (Language versions of the texts are
-not part of it: `Texts` reads them on each request.)
+of the survey it belongs to, so the next request loads it again. The language versions of its texts
+(`texts_of`) are kept the same way: a change to one counts as a change to the survey.
 """
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session, joinedload
 
 from app.extensions import db
-from app.surveys.models import Survey, SurveyOption, SurveyQuestion, SurveySection
+from app.surveys.models import Survey, SurveyOption, SurveyQuestion, SurveySection, SurveyText
+from app.surveys.texts import Texts
 
 KEEP = 256  # surveys kept per process; more open at once than this only costs a reload
 
@@ -71,23 +72,47 @@ class Structure:
 _kept: dict[int, Structure] = {}
 
 
-def structure_of(survey: Survey) -> Structure:
-    """The structure of `survey` at its current revision: kept, or loaded and kept.
+def structure_of(survey) -> Structure:
+    """The structure of `survey` (the Survey, or a row of its id and revision) at its current
+    revision: kept, or loaded and kept.
 
     What is kept is read in a session of its own, so it is only ever what has been committed, with
-    the revision committed with it; a survey this transaction has changed (or not yet committed) is
+    the revision committed with it; a Survey this transaction has changed (or not yet committed) is
     read from the request's own session and not kept."""
     kept = _kept.get(survey.id)
     if kept is not None and kept.revision == survey.revision:
         return kept
     with Session(db.engine) as session:
         committed = _build(session.get(Survey, survey.id, options=[_WHOLE]))
-    if committed is None or committed.revision != survey.revision:
+    if committed is None or (committed.revision != survey.revision and isinstance(survey, Survey)):
         return _build(survey)
     if len(_kept) >= KEEP:
         _kept.clear()
     _kept[survey.id] = committed
     return committed
+
+
+_texts: dict[tuple[int, int, str], Texts] = {}
+
+
+def texts_of(structure: Structure, language: str) -> Texts:
+    """The approved texts of a committed structure (for parents' pages) in `language`, kept with it.
+    Read after the structure's revision was, so what is kept under a revision is never older than it."""
+    key = (structure.id, structure.revision, language)
+    kept = _texts.get(key)
+    if kept is None:
+        with Session(db.engine) as session:
+            kept = Texts(structure, language, session=session)
+        if len(_texts) >= KEEP * 4:
+            _texts.clear()
+        _texts[key] = kept
+    return kept
+
+
+def forget() -> None:
+    """Drop what this process keeps (the tests' databases reuse ids; a real one never does)."""
+    _kept.clear()
+    _texts.clear()
 
 
 _WHOLE = joinedload(Survey.sections).joinedload(SurveySection.questions).joinedload(SurveyQuestion.options)
@@ -108,8 +133,8 @@ def _build(survey: Survey | None) -> Structure | None:
 def _survey_id(obj) -> int | None:
     if isinstance(obj, Survey):
         return obj.id
-    if isinstance(obj, (SurveySection, SurveyQuestion)):
-        return obj.survey_id or (obj.survey.id if obj.survey is not None else None)
+    if isinstance(obj, (SurveySection, SurveyQuestion, SurveyText)):
+        return obj.survey_id or (obj.survey.id if getattr(obj, "survey", None) is not None else None)
     if isinstance(obj, SurveyOption):
         question = obj.question
         return question.survey_id if question is not None else None

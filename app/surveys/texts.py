@@ -32,7 +32,8 @@ def keys_of(survey: Survey) -> list[tuple[str, str]]:
 class Texts:
     """The texts of one survey in one language: approved versions, else the default language."""
 
-    def __init__(self, survey: Survey, language: str, approved_only: bool = True) -> None:
+    def __init__(self, survey, language: str, approved_only: bool = True, session=None) -> None:
+        """`survey`: the Survey or its kept structure; `session`: where to read (the request's by default)."""
         from sqlalchemy import select
 
         from app.extensions import db
@@ -42,7 +43,7 @@ class Texts:
                                                              SurveyText.language == language)
         if approved_only:
             query = query.where(SurveyText.status == TEXT_APPROVED)
-        self.found = {key: text for key, text in db.session.execute(query) if text}
+        self.found = {key: text for key, text in (session or db.session).execute(query) if text}
         self.default = dict(keys_of(survey))
 
     def __call__(self, key: str) -> str:
