@@ -6,7 +6,9 @@ generator of C concurrent keep-alive clients (threads) for D seconds. Each surve
 its own personal link, as a parent would, so every request carries a real parent session and CSRF token,
 and loads the page once before the clock starts (so a worker's first-request work, such as compiling
 templates, is not timed: the minimal route has none).
-Prints requests/s and p95 for each, and last the throughput ratio (survey / minimal).
+Prints requests/s and p95 for each, and last the throughput ratio (survey / minimal). Beside them, the
+app's own floor: a route of the app that does nothing, behind the same session, CSRF, login and header
+hooks as every page (a parent session open, its form token posted back), and the survey's ratio to it.
 
     .venv/bin/python bench/survey_pages.py [--clients 50] [--seconds 10] [--workers 2] [--threads 8]
 """
@@ -36,6 +38,17 @@ from app.config import TestingConfig
 
 app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=os.environ["BENCH_DB"], INSTANCE_PATH=os.environ["BENCH_DIR"],
                  WTF_CSRF_ENABLED=True, RATELIMIT_ENABLED=False, PUBLIC_BASE_URL="http://127.0.0.1")
+
+
+def floor():
+    """The app's own floor: its session, CSRF, login and header hooks around a page that does nothing."""
+    from flask_wtf.csrf import generate_csrf
+
+    return '<!doctype html><title>ok</title><input name="csrf_token" value="%s">' % generate_csrf()
+
+
+floor.checks_own_link = True  # like the survey page: no parent session loaded before the view
+app.add_url_rule("/bench/floor", view_func=floor, methods=["GET", "POST"])
 mini = Flask("mini")
 
 @mini.route("/", methods=["GET", "POST"])
@@ -201,6 +214,8 @@ def main() -> None:
     mini_proc, mini_port = serve(folder, "bench_wsgi:mini", args.workers, args.threads, args.clients)
     try:
         survey = load(app_port, args.clients, args.seconds, open_link, path, answers)
+        app_floor = load(app_port, args.clients, args.seconds, open_link, "/bench/floor",
+                         lambda n, csrf: {"csrf_token": csrf, "a": str(n)})
         baseline = load(mini_port, args.clients, args.seconds, lambda c, n: n, "/",
                         lambda n, csrf: {"a": str(n), "b": "yes"})
     finally:
@@ -211,6 +226,9 @@ def main() -> None:
     print(f"survey answer POST: {survey['POST'][0]:.1f} req/s, p95 {survey['POST'][1]:.1f} ms")
     print(f"minimal route GET: {baseline['GET'][0]:.1f} req/s, p95 {baseline['GET'][1]:.1f} ms")
     print(f"minimal route POST: {baseline['POST'][0]:.1f} req/s, p95 {baseline['POST'][1]:.1f} ms")
+    print(f"app floor GET: {app_floor['GET'][0]:.1f} req/s, p95 {app_floor['GET'][1]:.1f} ms")
+    print(f"app floor POST: {app_floor['POST'][0]:.1f} req/s, p95 {app_floor['POST'][1]:.1f} ms")
+    print(f"survey / app floor: {survey['total'] / app_floor['total']:.2f}")
     print(f"ratio: {survey['total'] / baseline['total']:.2f}")
 
 
