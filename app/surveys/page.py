@@ -45,10 +45,18 @@ class _Markers:
         return self._mark(("csrf", None, None))
 
 
+def _checked(values: dict[int, list[str]], question_id: int, value: str) -> str:
+    return CHECKED if value in values.get(question_id, ()) else ""
+
+
+def _answer(values: dict[int, list[str]], question_id: int) -> str:
+    return (values.get(question_id) or [""])[0]
+
+
 def helpers(values: dict[int, list[str]]) -> dict:
     """The helpers for a page rendered whole, for one request."""
-    return {"checked": lambda question_id, value: CHECKED if value in values.get(question_id, ()) else "",
-            "answer": lambda question_id: (values.get(question_id) or [""])[0]}
+    return {"checked": lambda question_id, value: _checked(values, question_id, value),
+            "answer": lambda question_id: _answer(values, question_id)}
 
 
 def kept(key: tuple) -> list | None:
@@ -84,9 +92,9 @@ def fill(pieces: list, values: dict[int, list[str]]) -> str:
             continue
         kind, question_id, value = piece
         if kind == "checked":
-            out.append(CHECKED if value in values.get(question_id, ()) else "")
+            out.append(_checked(values, question_id, value))
         elif kind == "answer":
-            out.append(escape((values.get(question_id) or [""])[0]))
+            out.append(escape(_answer(values, question_id)))
         else:
             token = token or generate_csrf()
             out.append(token)

@@ -133,7 +133,7 @@ def step(survey_id: int, number: int):
             values = {**values, **posted}
             status = 422
         else:
-            return _save(answerer, structure, number, posted, values, language)
+            return _save(answerer, structure, number, posted, values, texts)
     context = dict(survey=survey, section=section, number=number, total=len(screens), errors=errors,
                    texts=texts, likert=LIKERT, yesno=YESNO, rating=RATING, named=survey.mode == NAMED,
                    submitted=bool(draft and draft.submitted),
@@ -149,7 +149,7 @@ def step(survey_id: int, number: int):
     return private(make_response(page.fill(pieces, values)))
 
 
-def _save(answerer: Answerer, structure, number: int, posted: dict, values: dict, language: str):
+def _save(answerer: Answerer, structure, number: int, posted: dict, values: dict, texts):
     """Store a screen's answers (and send them, after the last screen), then go where the parent
     asked: back, finish later, on to the next screen, or to a required question still unanswered."""
     survey, screens = answerer.survey, structure.screens
@@ -157,7 +157,7 @@ def _save(answerer: Answerer, structure, number: int, posted: dict, values: dict
     back = action == "back" and number > 1
     with answering.writing(survey.id):
         draft, values = answering.save_screen(answerer, answerer.draft, screens[number - 1].questions, posted,
-                                              values, language)
+                                              values, texts.language)
         missing = answering.missing_required(structure.questions, values)
         if not back and action != "later" and number == len(screens) and not missing:
             if not answering.submit(answerer, draft):
@@ -167,7 +167,7 @@ def _save(answerer: Answerer, structure, number: int, posted: dict, values: dict
     if back:
         return redirect(url_for("surveys.step", survey_id=survey.id, number=number - 1))
     if action == "later":
-        return _page("surveys/saved.html", survey=survey, texts=texts_of(structure, language))
+        return _page("surveys/saved.html", survey=survey, texts=texts)
     if number < len(screens):
         return redirect(url_for("surveys.step", survey_id=survey.id, number=number + 1))
     if missing:
