@@ -11,6 +11,10 @@ app's own floor: a route of the app that does nothing, behind the same session, 
 hooks as every page (a parent session open, its form token posted back), and the survey's ratio to it.
 
     .venv/bin/python bench/survey_pages.py [--clients 50] [--seconds 10] [--workers 2] [--threads 8]
+                                           [--worker-class gthread|sync]
+
+`--worker-class sync --workers 4` is the README's production command (sync workers keep no connection
+open, so every request of both apps pays for a new one).
 """
 from __future__ import annotations
 
@@ -95,13 +99,15 @@ def prepare(folder: Path, clients: int) -> tuple[int, list[str], list[int]]:
         return survey.id, tokens, [q.id for q in survey.questions]
 
 
-def serve(folder: Path, target: str, workers: int, threads: int, clients: int) -> tuple[subprocess.Popen, int]:
-    """gunicorn with gthread workers, each taking at most its share of the clients' connections: the
-    clients keep theirs open from the start, and without the cap the first worker to accept takes them
-    all while the others sit idle (a real server's many short visits spread over every worker)."""
+def serve(folder: Path, target: str, workers: int, threads: int, clients: int,
+          worker_class: str = "gthread") -> tuple[subprocess.Popen, int]:
+    """gunicorn with `worker_class` workers; gthread ones each take at most their share of the clients'
+    connections: the clients keep theirs open from the start, and without the cap the first worker to
+    accept takes them all while the others sit idle (a real server's many short visits spread over
+    every worker)."""
     port = free_port()
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads),
+        [str(ROOT / ".venv/bin/gunicorn"), "-w", str(workers), "-k", worker_class, "--threads", str(threads),
          "--worker-connections", str(-(-clients // workers)),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", target],
         cwd=folder, env={**os.environ, "PYTHONPATH": f"{folder}:{ROOT}"})
@@ -194,6 +200,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="survey-bench-"))
     survey_id, tokens, qids = prepare(folder, args.clients)
@@ -210,8 +217,9 @@ def main() -> None:
         return {"csrf_token": csrf, f"q{qids[0]}": str(1 + n % 5), f"q{qids[1]}": "yes",
                 f"q{qids[2]}": str(n % 4), f"q{qids[3]}": f"Bench answer {n}", "action": "submit"}
 
-    app_proc, app_port = serve(folder, "bench_wsgi:app", args.workers, args.threads, args.clients)
-    mini_proc, mini_port = serve(folder, "bench_wsgi:mini", args.workers, args.threads, args.clients)
+    served = (args.workers, args.threads, args.clients, args.worker_class)
+    app_proc, app_port = serve(folder, "bench_wsgi:app", *served)
+    mini_proc, mini_port = serve(folder, "bench_wsgi:mini", *served)
     try:
         survey = load(app_port, args.clients, args.seconds, open_link, path, answers)
         app_floor = load(app_port, args.clients, args.seconds, open_link, "/bench/floor",
