@@ -85,9 +85,9 @@ def seed(families: int, deliveries: int) -> dict:
     from app.newsletters.models import Acknowledgement, Issue, IssueRead
     from app.settings.models import Setting
     from app.surveys.models import Survey, SurveyInvitation
-    from app.workshops.models import Rsvp, Workshop
+    from app.workshops.models import Rsvp, SessionAttendance, Workshop, WorkshopSession
 
-    from sqlalchemy import bindparam, update
+    from sqlalchemy import bindparam, insert, select, update
 
     rng = random.Random(9)
     db.create_all()
@@ -201,6 +201,10 @@ def seed(families: int, deliveries: int) -> dict:
                            "answer": "yes", "place": "confirmed", "adults": 1, "children": 0, "creche_places": 0,
                            "access_needs": "", "note": "", "attended": c % 2 == 0, "created_at": NOW,
                            "updated_at": NOW} for w in workshops for c in range(w["id"], n + 1, 500)))
+    bulk(WorkshopSession.__table__, ({"id": w["id"], "workshop_id": w["id"], "starts_at": w["starts_at"],
+                                      "ends_at": w["ends_at"], "uid": w["uid"]} for w in workshops))
+    db.session.execute(insert(SessionAttendance.__table__).from_select(  # the register: one session each
+        ["session_id", "rsvp_id"], select(Rsvp.workshop_id, Rsvp.id).where(Rsvp.attended.is_(True))))
     bulk(ForumMember.__table__, ({"setting_id": sid, "contact_id": c, "status": "active", "role": "",
                                   "term_start": date(2025, 9, 1), "created_at": NOW, "updated_at": NOW}
                                  for c in range(3, 300, 12)))

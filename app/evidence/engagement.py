@@ -25,7 +25,7 @@ from app.involvement.models import (WITHDRAWN, ForumMember, InterestSignup, Oppo
 from app.messaging.models import InboundSms
 from app.newsletters.models import Acknowledgement, IssueRead
 from app.surveys.models import SurveyInvitation
-from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop
+from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, came_between
 
 # A source: (setting id, start, end) -> a select of contact_id for the setting's records dated start <= t < end.
 Source = Callable[[int, datetime, datetime], Select]
@@ -61,8 +61,7 @@ KINDS: tuple[Kind, ...] = (
         .join(Poll, Poll.id == PollSlot.poll_id).where(Poll.setting_id == sid, *_dated(PollAnswer.answered_at, s, e)),
     )),
     Kind("attended", _sl("Came to a workshop or event"), (
-        lambda sid, s, e: select(Rsvp.contact_id).join(Workshop, Workshop.id == Rsvp.workshop_id).where(
-            Workshop.setting_id == sid, Rsvp.attended.is_(True), *_dated(Workshop.starts_at, s, e)),
+        lambda sid, s, e: select(Rsvp.contact_id).where(Rsvp.setting_id == sid, came_between(s, e)),
     )),
     Kind("involved", _sl("Offered to volunteer, asked to join the forum, or offered skills or interests"), (
         lambda sid, s, e: select(VolunteerSignup.contact_id)

@@ -10,8 +10,9 @@ loop over families, so it stays fast at 10,000 families and 1,000,000 deliveries
 - read or acknowledged: families with a contact who opened a newsletter's web version or acknowledged
   a notice in the period, out of the families reached;
 - survey response rate: invitations sent in the period, and how many were answered;
-- workshop attendance: workshops held in the period (not cancelled), answers saying coming with a
-  confirmed place, and how many were marked attended on the register;
+- workshop attendance: workshops held in the period (not cancelled; a course counts in every period
+  one of its sessions is in), answers saying coming with a confirmed place, and how many of them are
+  on the register of a session in the period;
 - forum members: members accepted onto the parents' forum whose membership overlaps the period;
 - volunteers: parents with a confirmed volunteer place in a slot in the period;
 - feedback received: items received in the period, and how many of them are complaints.
@@ -33,7 +34,7 @@ from app.involvement.models import CONFIRMED as VOLUNTEER_CONFIRMED
 from app.messaging.models import DELIVERED, SENT, Delivery
 from app.newsletters.models import Acknowledgement, IssueRead
 from app.surveys.models import SurveyInvitation
-from app.workshops.models import CANCELLED, CONFIRMED, MAYBE, YES, Rsvp, Workshop
+from app.workshops.models import CANCELLED, CONFIRMED, MAYBE, YES, Rsvp, Workshop, came_between, meets_between
 
 
 @dataclass
@@ -130,12 +131,11 @@ def _surveys(setting_id: int, start: datetime, end: datetime) -> tuple[int, int]
 
 
 def _workshops(setting_id: int, start: datetime, end: datetime) -> tuple[int, int, int]:
-    held = (Workshop.setting_id == setting_id, Workshop.status != CANCELLED,
-            Workshop.starts_at >= start, Workshop.starts_at < end)
+    held = (Workshop.setting_id == setting_id, Workshop.status != CANCELLED, meets_between(start, end))
     count = db.session.scalar(select(func.count()).select_from(Workshop).where(*held)) or 0
     coming = and_(Rsvp.answer.in_((YES, MAYBE)), Rsvp.place == CONFIRMED)
     row = db.session.execute(
-        select(_count_if(coming), _count_if(Rsvp.attended.is_(True)))
+        select(_count_if(coming), _count_if(came_between(start, end)))
         .join(Workshop, Workshop.id == Rsvp.workshop_id).where(*held)).one()
     return int(count), int(row[0]), int(row[1])
 

@@ -29,7 +29,8 @@ from app.messaging.models import DELIVERED, SENT, Delivery, InboundSms, Message,
 from app.messaging.labels import reason_text
 from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion
 from app.surveys.models import NAMED, Survey, SurveyInvitation
-from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, WorkshopText
+from app.workshops.models import (Poll, PollAnswer, PollSlot, Rsvp, SessionAttendance, Workshop, WorkshopSession,
+                                  WorkshopText)
 
 DELIVERY = "delivery"  # not a kind of taking part: shown, never counted
 
@@ -128,8 +129,10 @@ def _record_rows() -> Select:
         .where(_of_family(SurveyInvitation.contact_id), _between(SurveyInvitation.invited_at)),
         workshop(case((Rsvp.place == "waiting", literal("waiting")), else_=literal("answered")), Rsvp.created_at,
                  Rsvp.answer).where(_of_family(Rsvp.contact_id), _between(Rsvp.created_at)),
-        workshop(literal("attended"), Workshop.starts_at, null())
-        .where(_of_family(Rsvp.contact_id), Rsvp.attended.is_(True), _between(Workshop.starts_at)),
+        workshop(literal("attended"), WorkshopSession.starts_at, null())  # a line for each session they came to
+        .join(SessionAttendance, SessionAttendance.rsvp_id == Rsvp.id)
+        .join(WorkshopSession, WorkshopSession.id == SessionAttendance.session_id)
+        .where(_of_family(Rsvp.contact_id), _between(WorkshopSession.starts_at)),
         select(literal("poll"), PollAnswer.contact_id, func.max(PollAnswer.answered_at), null(), Poll.title, null())
         .join(PollSlot, PollSlot.id == PollAnswer.slot_id).join(Poll, Poll.id == PollSlot.poll_id)
         .where(_of_family(PollAnswer.contact_id), _between(PollAnswer.answered_at))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, exists
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -129,6 +129,19 @@ class SessionAttendance(db.Model):
     rsvp_id: Mapped[int] = mapped_column(ForeignKey("rsvp.id", ondelete="CASCADE"), index=True)
 
     session = relationship("WorkshopSession", back_populates="attendances")
+
+
+def meets_between(start, end):
+    """SQL: the workshop has a session starting in start <= t < end, so a course running across two
+    terms is held in both."""
+    return exists().where(WorkshopSession.workshop_id == Workshop.id, WorkshopSession.starts_at >= start,
+                          WorkshopSession.starts_at < end)
+
+
+def came_between(start, end):
+    """SQL: the answer's party is on the register of a session starting in start <= t < end."""
+    return exists().where(SessionAttendance.rsvp_id == Rsvp.id, WorkshopSession.id == SessionAttendance.session_id,
+                          WorkshopSession.starts_at >= start, WorkshopSession.starts_at < end)
 
 
 class WorkshopText(db.Model):

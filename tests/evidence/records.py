@@ -11,7 +11,7 @@ from app.messaging.models import Delivery, InboundSms, Message, MessageVersion
 from app.messaging.status import refresh_reached
 from app.newsletters.models import Acknowledgement, Issue, IssueRead, IssueVersion
 from app.surveys.models import Survey, SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse, SurveySection
-from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, Workshop, WorkshopText
+from app.workshops.models import Poll, PollAnswer, PollSlot, Rsvp, SessionAttendance, Workshop, WorkshopText
 
 # The frozen clock stands on 23 November 2026: the autumn term 2026 (1 Sep - 31 Dec).
 IN_TERM = datetime(2026, 10, 5, 10, 0, tzinfo=timezone.utc)
@@ -72,9 +72,12 @@ def workshop(setting, title="Messy play workshop", starts=IN_TERM + timedelta(da
 
 
 def rsvp(setting, contact, w, at=IN_TERM, attended=False, answer="yes"):
+    """An answer to the workshop; `attended`: on the register of its first session."""
     r = _add(Rsvp(setting_id=setting.id, workshop_id=w.id, contact_id=contact.id, party=f"c{contact.id}",
                   answer=answer, place="confirmed", attended=attended))
     r.created_at = at
+    if attended:
+        db.session.add(SessionAttendance(session_id=w.sessions[0].id, rsvp_id=r.id))
     db.session.flush()
     return r
 

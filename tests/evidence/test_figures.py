@@ -12,7 +12,7 @@ from app.feedback.models import FeedbackItem
 from app.involvement.models import ForumMember, Opportunity, VolunteerSignup, VolunteerSlot
 from app.newsletters.models import Acknowledgement, Issue, IssueRead
 from app.surveys.models import Survey, SurveyInvitation
-from app.workshops.models import Rsvp, Workshop
+from app.workshops.models import Rsvp, SessionAttendance, Workshop
 from tests.evidence.helpers import Rows, utc
 
 AUTUMN = term_containing(date(2026, 11, 23))
@@ -72,8 +72,12 @@ def known(make, frozen_clock):
             (w1, a1, "yes", "confirmed", True), (w1, b1, "yes", "confirmed", False),
             (w1, c1, "maybe", "waiting", False), (w1, d1, "no", "declined", False),
             (w2, a1, "yes", "confirmed", True), (w3, b1, "yes", "confirmed", True)):
-        db.session.add(Rsvp(setting_id=setting.id, workshop_id=workshop.id, contact_id=contact.id,
-                            party=f"c{contact.id}", answer=answer, place=place, attended=attended))
+        rsvp = Rsvp(setting_id=setting.id, workshop_id=workshop.id, contact_id=contact.id,
+                    party=f"c{contact.id}", answer=answer, place=place, attended=attended)
+        db.session.add(rsvp)
+        db.session.flush()
+        if attended:
+            db.session.add(SessionAttendance(session_id=workshop.sessions[0].id, rsvp_id=rsvp.id))
     # Forum: one member since September, one whose membership ended on 10 September, one pending.
     db.session.add_all([
         ForumMember(setting_id=setting.id, contact_id=a1.id, status="active", term_start=date(2026, 9, 1)),
