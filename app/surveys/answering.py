@@ -193,15 +193,14 @@ def find_answerer(survey_id: int) -> Answerer | None:
         from app.surveys.services import record_invitations
 
         record_invitations(survey, survey.message_id)  # the worker sent it before the rows were noted
-        found = db.session.connection().execute(_INVITATION, {"survey_id": survey_id,
-                                                              "contact_id": row.contact_id}).first()
+        connection = db.session.connection()  # that committed, so the session has a new one
+        found = connection.execute(_INVITATION, {"survey_id": survey_id, "contact_id": row.contact_id}).first()
         invitation = Invited(*found) if found else None
     if invitation is None:
         return None
     draft = None
     if survey.mode == NAMED:
-        draft = _draft(db.session.connection().execute(_BY_CONTACT, {"survey_id": survey_id,
-                                                                     "contact_id": row.contact_id}).all())
+        draft = _draft(connection.execute(_BY_CONTACT, {"survey_id": survey_id, "contact_id": row.contact_id}).all())
     return Answerer(survey, key, invitation=invitation, contact_id=row.contact_id, language=row.language,
                     footer=Footer(row.setting_name, row.phone, row.email), draft=draft or _draft(rows))
 
